@@ -1,0 +1,38 @@
+# Two commands on a fresh machine with Python 3.11:  make site   and   make test
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: site test bench schema clean chromium
+
+$(BIN)/policy: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(BIN)/policy
+	$(PIP) -e '.[test]'
+	@touch $@
+
+site: $(BIN)/policy
+	NO_MKDOCS_2_WARNING=1 $(BIN)/policy build --out site
+
+# Browser tests drive Debian's chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
+
+test: $(VENV)/.test-deps chromium
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
+
+bench: $(VENV)/.test-deps chromium
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python benchmarks/bench.py
+
+schema: $(BIN)/policy
+	$(BIN)/policy schema
+
+clean:
+	rm -rf $(VENV) site

@@ -1,0 +1,63 @@
+"""`policy check`: every problem in every school file, plus what the editor should look at."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .errors import PolicyError
+from .loader import all_slugs, load_school, school_path
+from .model import DOCS_DIR, Model, load_model
+from .schema import School
+
+REVIEW_WARNING_DAYS = 30
+_REFERENCE = re.compile(r"\]\[([a-z0-9-]+)\]")
+
+
+@dataclass
+class CheckReport:
+    lines: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def review_notice(school: School, today: dt.date) -> str | None:
+    """A warning when the next review date has passed or is near."""
+    due = school.dates.next_review
+    if due.end < today:
+        return f"the next review date ({due}) has passed: review the policy and update dates.next_review"
+    if (due.start - today).days <= REVIEW_WARNING_DAYS:
+        return f"the next review date ({due}) is within {REVIEW_WARNING_DAYS} days"
+    return None
+
+
+def links_without_address(school: School, model: Model) -> list[str]:
+    """Registry entries the model's text refers to that have no web address for this school."""
+    used: set[str] = set()
+    for section in model.sections:
+        if section not in school.sections:
+            used.update(_REFERENCE.findall((DOCS_DIR / f"{section}.md").read_text(encoding="utf-8")))
+    return sorted(key for key in used
+                  if key in model.links and not (school.links.get(key) or model.links[key].url))
+
+
+def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) -> CheckReport:
+    today = today or dt.date.today()
+    model = load_model()
+    report = CheckReport()
+    for slug in slugs or all_slugs():
+        try:
+            school = load_school(school_path(slug), model)
+        except PolicyError as error:
+            report.failed.append(slug)
+            report.lines += [f"error: {problem}" for problem in error.problems]
+            continue
+        file = f"schools/{slug}.yml"
+        notice = review_notice(school, today)
+        if notice:
+            report.lines.append(f"warning: {file}: dates.next_review: {notice}")
+        missing = links_without_address(school, model)
+        if missing:
+            report.lines.append(f"note: {file}: {len(missing)} references have no web address yet and "
+                                f"show as plain text: {', '.join(missing)} (add them under links:)")
+        report.lines.append(f"ok: {file}")
+    return report

@@ -1,0 +1,315 @@
+"""Reading a school file: YAML with positions, then the schema, then checks against the model.
+
+Every problem in a file is collected and reported together, each with the file, the line
+and column, the field in plain words, and what to write instead.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import PolicyError, Problem
+from .model import PROJECT_DIR, SCHOOLS_DIR, Model, load_model
+from .schema import SLUG_RE, School
+
+MAX_FILE_BYTES = 100_000
+UNION_TAGS = {"holders", "vacancy", "str", "list[str]"}
+
+Position = tuple[int, int]
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_DIR))
+    except ValueError:
+        return str(path)
+
+
+def school_path(slug: str, schools_dir: Path = SCHOOLS_DIR) -> Path:
+    if not re.match(SLUG_RE, slug):
+        raise PolicyError(Problem(f"schools/{slug}.yml", f"'{slug}' is not a valid school name for a "
+                                  "file: use lowercase letters, digits and hyphens, like st-josephs"))
+    path = schools_dir / f"{slug}.yml"
+    if not path.is_file():
+        known = sorted(p.stem for p in schools_dir.glob("*.yml"))
+        hint = difflib.get_close_matches(slug, known, 1)
+        suggestion = f"did you mean '{hint[0]}'? " if hint else ""
+        raise PolicyError(Problem(display_path(path), f"no such school file; {suggestion}"
+                                  f"the schools are: {', '.join(known) or 'none yet'}"))
+    return path
+
+
+def all_slugs(schools_dir: Path = SCHOOLS_DIR) -> list[str]:
+    return sorted(p.stem for p in schools_dir.glob("*.yml"))
+
+
+# --- YAML with positions -------------------------------------------------------------
+
+def _fail(file: str, message: str, mark: Any = None, field: str = "") -> PolicyError:
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    return PolicyError(Problem(file, message, field, line, column))
+
+
+def _to_python(node: yaml.Node, path: tuple, positions: dict, loader: yaml.SafeLoader,
+               file: str, problems: list[Problem]) -> Any:
+    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(file, "a key must be a plain word", _field(path),
+                                        key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+                continue
+            key = key_node.value
+            if key in result:
+                first = positions[path + (key,)][0]
+                problems.append(Problem(file, f"'{key}' appears twice (first on line {first}); "
+                                        "keep one and delete the other", _field(path + (key,)),
+                                        key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+                continue
+            result[key] = _to_python(value_node, path + (key,), positions, loader, file, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, path + (i,), positions, loader, file, problems)
+                for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[tuple, Position]]:
+    """Parse a school file safely: no aliases, no tabs, no duplicate keys, bounded size."""
+    file = display_path(path)
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(file, f"the file is {len(raw):,} bytes; a school file must be under "
+                          f"{MAX_FILE_BYTES:,} bytes — move long text out or shorten it")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _fail(file, f"the file is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    for number, line in enumerate(text.split("\n"), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            raise PolicyError(Problem(file, "this line is indented with a tab; YAML needs spaces — "
+                                      "replace the tab with spaces", line=number, column=indent.index("\t") + 1))
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
+                raise _fail(file, "anchors (&name) and aliases (*name) are not allowed in a school "
+                                  "file; write the value out in full", token.start_mark)
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = error.problem or "invalid YAML"
+        raise _fail(file, f"this is not valid YAML ({what}); check the indentation and that "
+                          "text containing ': ' or starting with a special character is in quotes",
+                    mark) from None
+    except yaml.YAMLError as error:
+        raise _fail(file, f"this is not valid YAML: {error}") from None
+    if root is None:
+        raise _fail(file, "the file is empty; start from `policy new <slug>`")
+    positions: dict[tuple, Position] = {}
+    problems: list[Problem] = []
+    data = _to_python(root, (), positions, yaml.SafeLoader(""), file, problems)
+    if problems:
+        raise PolicyError(problems)
+    return data, positions
+
+
+# --- Schema problems in plain words -------------------------------------------------
+
+def _field(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _position(path: tuple, positions: dict) -> Position | None:
+    for end in range(len(path), -1, -1):
+        if path[:end] in positions:
+            return positions[path[:end]]
+    return None
+
+
+def _allowed_keys(path: tuple) -> list[str]:
+    """The keys the schema allows in the mapping at `path` (for "did you mean")."""
+    model: Any = School
+    for part in path:
+        if isinstance(part, int) or model is None:
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return []
+        model = _model_of(fields[part].annotation)
+    return list(getattr(model, "model_fields", {}))
+
+
+def _model_of(annotation: Any) -> Any:
+    from typing import get_args
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _describe(error: dict, path: tuple) -> str:
+    kind, found = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        key = path[-1]
+        allowed = _allowed_keys(path[:-1])
+        hint = difflib.get_close_matches(str(key), allowed, 1, 0.6)
+        if hint:
+            return f"unknown field '{key}'; did you mean '{hint[0]}'?"
+        return f"unknown field '{key}'; allowed here: {', '.join(allowed)}"
+    if kind == "missing":
+        return "this is required but missing; add it"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        hint = difflib.get_close_matches(str(found), re.findall(r"'([^']+)'", expected), 1)
+        maybe = f"did you mean '{hint[0]}'? " if hint else ""
+        return f"found '{found}'; {maybe}write one of: {expected}"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(path, found)
+    if kind == "too_short":
+        return "this is empty; write at least one entry"
+    if kind == "string_too_short":
+        return "this is empty; write the text or remove the field"
+    if kind == "string_too_long":
+        return f"this is too long ({len(str(found))} characters); shorten it"
+    if kind in ("string_type", "str_type"):
+        return f"expected text, found {_kind_of(found)}; write plain text (in quotes if it starts with a symbol)"
+    if kind in ("list_type",):
+        return f"expected a list (lines starting with '- '), found {_kind_of(found)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected fields (name: value lines, indented below), found {_kind_of(found)}"
+    if kind in ("int_type", "int_parsing"):
+        return f"expected a whole number, found {_kind_of(found)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, found {_kind_of(found)}"
+    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+        return "expected a list of people (- name: …) or `vacant: true` with a `contact:`"
+    message = error["msg"]
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a group of fields"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"'{value}'"
+
+
+def _pattern_message(path: tuple, found: Any) -> str:
+    name = path[-1] if path else ""
+    if name == "version":
+        return f"'{found}' cannot be used as a version; use letters, digits, '.', '-' or '_', like 2024-25"
+    if name == "email" or "email" in path:
+        return f"'{found}' is not an email address; write it like office@school.herts.sch.uk"
+    if name in ("website",) or "links" in path:
+        return f"'{found}' is not a web address; write it in full, starting with https://"
+    if name == "designated_teacher_year":
+        return f"'{found}' is not an academic year; write it like 2024/25"
+    if "passages" in path or "omit" in path:
+        return (f"'{found}' is not a passage name; passage names look like intention.deaton-review "
+                "— run `policy diff` or see the ids on the site")
+    return f"'{found}' is not allowed here; use lowercase letters, digits and hyphens"
+
+
+def _schema_problems(error: ValidationError, file: str, positions: dict) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        path = tuple(p for p in item["loc"] if p not in UNION_TAGS)
+        if item["type"] == "extra_forbidden" or item["type"] == "missing":
+            pos = _position(path, positions) if item["type"] == "extra_forbidden" else _position(path[:-1], positions)
+        else:
+            pos = _position(path, positions)
+        line, column = pos if pos else (None, None)
+        problems.append(Problem(file, _describe(item, path), _field(path), line, column))
+    return problems
+
+
+# --- Checks against the model -------------------------------------------------------
+
+def _model_problems(school: School, model: Model, file: str, positions: dict) -> list[Problem]:
+    problems = []
+
+    def unknown(name: str, path: tuple, what: str) -> None:
+        hint = difflib.get_close_matches(name, list(model.passages), 1, 0.7)
+        maybe = f"did you mean '{hint[0]}'? " if hint else ""
+        line, column = _position(path, positions) or (None, None)
+        problems.append(Problem(file, f"there is no passage '{name}' in the model; {maybe}{what}",
+                                _field(path), line, column))
+
+    edits = school.passages
+    for i, name in enumerate(edits.omit):
+        if name not in model.passages:
+            unknown(name, ("passages", "omit", i), "check the name against the site's passage ids")
+    for group in ("add_after", "replace", "fill"):
+        for name in getattr(edits, group):
+            if name not in model.passages:
+                unknown(name, ("passages", group, name), "check the name against the site's passage ids")
+    for name in edits.fill:
+        passage = model.passages.get(name)
+        if passage and "school-list" not in passage.classes:
+            line, column = _position(("passages", "fill", name), positions) or (None, None)
+            lists = [p for p, v in model.passages.items() if "school-list" in v.classes]
+            problems.append(Problem(file, f"'{name}' is not a list the school fills; lists you can fill: "
+                                    f"{', '.join(lists)}", _field(("passages", "fill", name)), line, column))
+    for name in school.sections:
+        if name not in model.sections:
+            hint = difflib.get_close_matches(name, model.sections, 1)
+            maybe = f"did you mean '{hint[0]}'? " if hint else ""
+            line, column = _position(("sections", name), positions) or (None, None)
+            problems.append(Problem(file, f"there is no section '{name}'; {maybe}sections are: "
+                                    f"{', '.join(model.sections)}", _field(("sections", name)), line, column))
+    approach = school.choices.behaviour_approach
+    if approach not in model.behaviour_approaches:
+        known = list(model.behaviour_approaches)
+        hint = difflib.get_close_matches(approach, known, 1)
+        maybe = f"did you mean '{hint[0]}'? " if hint else ""
+        line, column = _position(("choices", "behaviour_approach"), positions) or (None, None)
+        problems.append(Problem(file, f"unknown behaviour approach '{approach}'; {maybe}write one of: "
+                                f"{', '.join(known)}", "choices.behaviour_approach", line, column))
+    for key in school.links:
+        if key not in model.links:
+            hint = difflib.get_close_matches(key, list(model.links), 1)
+            maybe = f"did you mean '{hint[0]}'? " if hint else ""
+            line, column = _position(("links", key), positions) or (None, None)
+            problems.append(Problem(file, f"the model refers to no document '{key}'; {maybe}"
+                                    "keys are listed in docs/links.yml", f"links.{key}", line, column))
+    return problems
+
+
+def load_school(path: Path, model: Model | None = None) -> School:
+    """Read, validate and check one school file; raise PolicyError listing every problem."""
+    file = display_path(path)
+    if not re.match(SLUG_RE, path.stem) or path.suffix != ".yml":
+        raise PolicyError(Problem(file, "a school file's name must be lowercase letters, digits and "
+                                  "hyphens ending in .yml, like schools/st-josephs.yml"))
+    data, positions = read_yaml(path)
+    if not isinstance(data, dict):
+        raise _fail(file, "a school file must be a list of fields (name: value), starting with `school:`")
+    try:
+        school = School.model_validate(data)
+    except ValidationError as error:
+        raise PolicyError(_schema_problems(error, file, positions)) from None
+    problems = _model_problems(school, model or load_model(), file, positions)
+    if problems:
+        raise PolicyError(problems)
+    return school

@@ -1,0 +1,22 @@
+"""schools/schema.json: the school file's JSON Schema, so editors offer completion and checks."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import SCHOOLS_DIR
+from .schema import School
+
+SCHEMA_PATH = SCHOOLS_DIR / "schema.json"
+
+
+def schema_text() -> str:
+    schema = School.model_json_schema()
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema["title"] = "School policy file"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> Path:
+    path.write_text(schema_text(), encoding="utf-8")
+    return path

@@ -1,0 +1,45 @@
+"""Word-level fidelity of a built print page against a school's seed document."""
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = {
+    "st-josephs": "000_f737369133c58063.txt",
+    "westfield": "001_b1ffdbb6275d232e.txt",
+    "hartsfield": "002_0aa9a2015e8d1c57.txt",
+    "dacorum-esc": "003_0d6e356512ec5f0e.txt",
+}
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
+
+
+def words(text: str) -> list[str]:
+    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+
+
+def seed_words(slug: str) -> list[str]:
+    text = (SEEDS_DIR / SEEDS[slug]).read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", text)                    # stray HTML tags
+    text = re.sub(r"\]\([^)]*\)", "]", text)                # link targets
+    text = re.sub(r"<https?://[^>]+>", " ", text)
+    return words(text.replace("\\", ""))
+
+
+def article_text(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.select_one("article") or soup
+    for hidden in article.select(".headerlink, .md-content__button, .policy-feedback, .policy-page-meta"):
+        hidden.decompose()
+    return article.get_text(" ")
+
+
+def print_words(site: Path, slug: str) -> list[str]:
+    return words(article_text((site / slug / "print" / "index.html").read_text(encoding="utf-8")))
+
+
+def ratio(a: list[str], b: list[str]) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
