@@ -61,7 +61,7 @@ class PageContext:
         """The holders of a role in running text: `Emma Leach, Headteacher`."""
         value = self._role(role)
         if isinstance(value, Vacancy):
-            return f"vacant (please contact {inline_text(value.contact)})"
+            return f"not held at present (please contact {inline_text(value.contact)})"
         names = [_holder_text(h) for h in value]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -69,7 +69,7 @@ class PageContext:
         """One paragraph per holder, as on a title page."""
         value = self._role(role)
         if isinstance(value, Vacancy):
-            return (f"This role is currently vacant. Until it is filled, please contact "
+            return (f"No one holds this role at present. Please contact "
                     f"{inline_text(value.contact)}.")
         return "\n\n".join(f"**{_holder_text(h)}**" for h in value)
 
@@ -79,9 +79,12 @@ class PageContext:
         meta = self.model.meta
         title = inline_text(page.title) if page.title else (
             f"{inline_text(self.school.school.name)}: {inline_text(meta['short_title'])}")
-        lines = [f"# {title} {{: #title }}", ""]
+        lines = []
         if page.subtitle:
-            lines += [f"**{inline_text(page.subtitle)}**", "{: .policy-subtitle }", ""]
+            lines += [inline_text(page.subtitle), "{: .policy-subtitle }", ""]
+        lines += [f"# {title} {{: #title }}", ""]
+        if page.note:
+            lines += [inline_text(page.note), "{: .policy-note }", ""]
         if page.model_publication:
             publication = meta["publication"]
             lines += _definition_list(publication["rows"])
@@ -110,7 +113,8 @@ class PageContext:
     def finish_section(self, section: str | None, markdown: str) -> str:
         """Rendered model Markdown → the school's page: its own section, edits, real links."""
         if section and section in self.school.sections:
-            title = next((line for line in markdown.split("\n") if line.startswith("# ")), "")
+            title = (self.title_block() if section == "index" else
+                     next((line for line in markdown.split("\n") if line.startswith("# ")), ""))
             own = _normalise_headings(school_markdown(self.school.sections[section]), 2)
             markdown = f"{title}\n\n{own}\n" if title else own
         return self.resolve_links(apply_edits(markdown, self.edits))

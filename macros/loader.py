@@ -14,8 +14,8 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import PolicyError, Problem
-from .model import PROJECT_DIR, SCHOOLS_DIR, Model, load_model
-from .schema import SLUG_RE, School
+from .model import PROJECT_DIR, Model, load_model, schools_dir as default_schools_dir
+from .schema import PASSAGE_RE, SLUG_RE, FieldProblem, School
 
 MAX_FILE_BYTES = 100_000
 UNION_TAGS = {"holders", "vacancy", "str", "list[str]"}
@@ -24,16 +24,21 @@ Position = tuple[int, int]
 
 
 def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(PROJECT_DIR))
-    except ValueError:
-        return str(path)
+    """The file as the editor knows it: schools/westfield.yml, relative where we can."""
+    resolved = path.resolve()
+    for base in (PROJECT_DIR, Path.cwd()):
+        try:
+            return str(resolved.relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
 
 
-def school_path(slug: str, schools_dir: Path = SCHOOLS_DIR) -> Path:
+def school_path(slug: str, schools_dir: Path | None = None) -> Path:
     if not re.match(SLUG_RE, slug):
         raise PolicyError(Problem(f"schools/{slug}.yml", f"'{slug}' is not a valid school name for a "
                                   "file: use lowercase letters, digits and hyphens, like st-josephs"))
+    schools_dir = schools_dir or default_schools_dir()
     path = schools_dir / f"{slug}.yml"
     if not path.is_file():
         known = sorted(p.stem for p in schools_dir.glob("*.yml"))
@@ -44,8 +49,8 @@ def school_path(slug: str, schools_dir: Path = SCHOOLS_DIR) -> Path:
     return path
 
 
-def all_slugs(schools_dir: Path = SCHOOLS_DIR) -> list[str]:
-    return sorted(p.stem for p in schools_dir.glob("*.yml"))
+def all_slugs(schools_dir: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (schools_dir or default_schools_dir()).glob("*.yml"))
 
 
 # --- YAML with positions -------------------------------------------------------------
@@ -83,8 +88,19 @@ def _to_python(node: yaml.Node, path: tuple, positions: dict, loader: yaml.SafeL
 
 def read_yaml(path: Path) -> tuple[Any, dict[tuple, Position]]:
     """Parse a school file safely: no aliases, no tabs, no duplicate keys, bounded size."""
+    data, positions, problems = _read_yaml(path)
+    if problems:
+        raise PolicyError(problems)
+    return data, positions
+
+
+def _read_yaml(path: Path) -> tuple[Any, dict[tuple, Position], list[Problem]]:
+    """As read_yaml, but problems that leave the data readable (duplicate keys) are returned."""
     file = display_path(path)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _fail(file, f"cannot read the file ({error.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:
         raise _fail(file, f"the file is {len(raw):,} bytes; a school file must be under "
                           f"{MAX_FILE_BYTES:,} bytes — move long text out or shorten it")
@@ -120,9 +136,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple, Position]]:
     positions: dict[tuple, Position] = {}
     problems: list[Problem] = []
     data = _to_python(root, (), positions, yaml.SafeLoader(""), file, problems)
-    if problems:
-        raise PolicyError(problems)
-    return data, positions
+    return data, positions, problems
 
 
 # --- Schema problems in plain words -------------------------------------------------
@@ -165,6 +179,25 @@ def _model_of(annotation: Any) -> Any:
     return None
 
 
+def _field_description(path: tuple) -> str:
+    """The schema's description of the field at `path` (for "add it, …" hints)."""
+    parent = _allowed_model(path[:-1])
+    info = getattr(parent, "model_fields", {}).get(path[-1]) if path else None
+    return (info.description or "") if info else ""
+
+
+def _allowed_model(path: tuple) -> Any:
+    model: Any = School
+    for part in path:
+        if isinstance(part, int) or model is None:
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return None
+        model = _model_of(fields[part].annotation)
+    return model
+
+
 def _describe(error: dict, path: tuple) -> str:
     kind, found = error["type"], error.get("input")
     if kind == "extra_forbidden":
@@ -175,12 +208,13 @@ def _describe(error: dict, path: tuple) -> str:
             return f"unknown field '{key}'; did you mean '{hint[0]}'?"
         return f"unknown field '{key}'; allowed here: {', '.join(allowed)}"
     if kind == "missing":
-        return "this is required but missing; add it"
+        about = _field_description(path)
+        return "this is required but missing; add it" + (f" ({about[0].lower()}{about[1:].rstrip('.')})" if about else "")
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         hint = difflib.get_close_matches(str(found), re.findall(r"'([^']+)'", expected), 1)
         maybe = f"did you mean '{hint[0]}'? " if hint else ""
-        return f"found '{found}'; {maybe}write one of: {expected}"
+        return f"found {_kind_of(found)}; {maybe}write one of: {expected}"
     if kind == "string_pattern_mismatch":
         return _pattern_message(path, found)
     if kind == "too_short":
@@ -188,21 +222,33 @@ def _describe(error: dict, path: tuple) -> str:
     if kind == "string_too_short":
         return "this is empty; write the text or remove the field"
     if kind == "string_too_long":
-        return f"this is too long ({len(str(found))} characters); shorten it"
+        limit = error.get("ctx", {}).get("max_length")
+        most = f"; at most {limit:,}" if limit else ""
+        return f"this is too long ({len(str(found)):,} characters{most}); shorten it"
     if kind in ("string_type", "str_type"):
+        if path and path[-1] in _PATTERN_FIELDS:
+            return _pattern_message(path, found)
         return f"expected text, found {_kind_of(found)}; write plain text (in quotes if it starts with a symbol)"
     if kind in ("list_type",):
+        if len(path) == 2 and path[0] == "roles":
+            return (f"expected a list of people, found {_kind_of(found)}; start each person's line "
+                    "with '- ' (like - name: Emma Leach), or write vacant: true with a contact:")
         return f"expected a list (lines starting with '- '), found {_kind_of(found)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected fields (name: value lines, indented below), found {_kind_of(found)}"
-    if kind in ("int_type", "int_parsing"):
+    if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, found {_kind_of(found)}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"found {_kind_of(found)}; write a number of 1 or more"
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, found {_kind_of(found)}"
-    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
         return "expected a list of people (- name: …) or `vacant: true` with a `contact:`"
     message = error["msg"]
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+_PATTERN_FIELDS = {"version", "email", "website", "designated_teacher_year"}
 
 
 def _kind_of(value: Any) -> str:
@@ -212,6 +258,9 @@ def _kind_of(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, bool):
+        return (f"{str(value).lower()} (YAML reads yes, no, on and off as true or false; "
+                "put the word in quotes if you meant it)")
     return f"'{value}'"
 
 
@@ -231,69 +280,98 @@ def _pattern_message(path: tuple, found: Any) -> str:
     return f"'{found}' is not allowed here; use lowercase letters, digits and hyphens"
 
 
+_PYDANTIC_TAG = re.compile(r"^(function-\w+|constrained-\w+|list|dict|union|nullable|tagged-union)\[")
+
+
+def _error_path(item: dict) -> tuple:
+    """The field path of a pydantic error, without pydantic's own union/validator tags."""
+    path = tuple(p for p in item["loc"]
+                 if p not in UNION_TAGS and not (isinstance(p, str) and _PYDANTIC_TAG.match(p)))
+    error = item.get("ctx", {}).get("error")
+    if isinstance(error, FieldProblem):
+        path += (error.field,)
+    return path
+
+
 def _schema_problems(error: ValidationError, file: str, positions: dict) -> list[Problem]:
     problems = []
+    seen = set()
     for item in error.errors():
-        path = tuple(p for p in item["loc"] if p not in UNION_TAGS)
-        if item["type"] == "extra_forbidden" or item["type"] == "missing":
-            pos = _position(path, positions) if item["type"] == "extra_forbidden" else _position(path[:-1], positions)
+        path = _error_path(item)
+        if item["type"] == "missing":
+            pos = _position(path[:-1], positions) if len(path) > 1 else None
         else:
             pos = _position(path, positions)
         line, column = pos if pos else (None, None)
-        problems.append(Problem(file, _describe(item, path), _field(path), line, column))
+        problem = Problem(file, _describe(item, path), _field(path), line, column)
+        if problem not in seen:
+            seen.add(problem)
+            problems.append(problem)
     return problems
 
 
 # --- Checks against the model -------------------------------------------------------
 
-def _model_problems(school: School, model: Model, file: str, positions: dict) -> list[Problem]:
+def _model_problems(data: dict, model: Model, file: str, positions: dict) -> list[Problem]:
+    """Names the file uses that the model does not have. Works on the raw data, so these are
+    reported together with any problems of shape (wrong values are skipped here)."""
     problems = []
 
-    def unknown(name: str, path: tuple, what: str) -> None:
+    def at(path: tuple) -> tuple[int | None, int | None]:
+        return _position(path, positions) or (None, None)
+
+    def unknown(name: str, path: tuple) -> None:
         hint = difflib.get_close_matches(name, list(model.passages), 1, 0.7)
         maybe = f"did you mean '{hint[0]}'? " if hint else ""
-        line, column = _position(path, positions) or (None, None)
-        problems.append(Problem(file, f"there is no passage '{name}' in the model; {maybe}{what}",
-                                _field(path), line, column))
+        problems.append(Problem(file, f"there is no passage '{name}' in the model; {maybe}"
+                                "check the name against the site's passage ids", _field(path), *at(path)))
 
-    edits = school.passages
-    for i, name in enumerate(edits.omit):
-        if name not in model.passages:
-            unknown(name, ("passages", "omit", i), "check the name against the site's passage ids")
+    def mapping(value: Any) -> dict:
+        return value if isinstance(value, dict) else {}
+
+    edits = mapping(data.get("passages"))
+    omit = edits.get("omit")
+    for i, name in enumerate(omit if isinstance(omit, list) else []):
+        if isinstance(name, str) and re.match(PASSAGE_RE, name) and name not in model.passages:
+            unknown(name, ("passages", "omit", i))
     for group in ("add_after", "replace", "fill"):
-        for name in getattr(edits, group):
-            if name not in model.passages:
-                unknown(name, ("passages", group, name), "check the name against the site's passage ids")
-    for name in edits.fill:
+        for name in mapping(edits.get(group)):
+            if isinstance(name, str) and re.match(PASSAGE_RE, name) and name not in model.passages:
+                unknown(name, ("passages", group, name))
+    lists = [p for p, v in model.passages.items() if "school-list" in v.classes]
+    for name in mapping(edits.get("fill")):
         passage = model.passages.get(name)
         if passage and "school-list" not in passage.classes:
-            line, column = _position(("passages", "fill", name), positions) or (None, None)
-            lists = [p for p, v in model.passages.items() if "school-list" in v.classes]
+            path = ("passages", "fill", name)
             problems.append(Problem(file, f"'{name}' is not a list the school fills; lists you can fill: "
-                                    f"{', '.join(lists)}", _field(("passages", "fill", name)), line, column))
-    for name in school.sections:
-        if name not in model.sections:
+                                    f"{', '.join(lists)}", _field(path), *at(path)))
+    for name in mapping(data.get("sections")):
+        if isinstance(name, str) and re.match(SLUG_RE, name) and name not in model.sections:
             hint = difflib.get_close_matches(name, model.sections, 1)
             maybe = f"did you mean '{hint[0]}'? " if hint else ""
-            line, column = _position(("sections", name), positions) or (None, None)
+            path = ("sections", name)
             problems.append(Problem(file, f"there is no section '{name}'; {maybe}sections are: "
-                                    f"{', '.join(model.sections)}", _field(("sections", name)), line, column))
-    approach = school.choices.behaviour_approach
-    if approach not in model.behaviour_approaches:
+                                    f"{', '.join(model.sections)}", _field(path), *at(path)))
+    approach = mapping(data.get("choices")).get("behaviour_approach")
+    if isinstance(approach, str) and re.match(SLUG_RE, approach) and approach not in model.behaviour_approaches:
         known = list(model.behaviour_approaches)
         hint = difflib.get_close_matches(approach, known, 1)
         maybe = f"did you mean '{hint[0]}'? " if hint else ""
-        line, column = _position(("choices", "behaviour_approach"), positions) or (None, None)
+        path = ("choices", "behaviour_approach")
         problems.append(Problem(file, f"unknown behaviour approach '{approach}'; {maybe}write one of: "
-                                f"{', '.join(known)}", "choices.behaviour_approach", line, column))
-    for key in school.links:
-        if key not in model.links:
+                                f"{', '.join(known)}", _field(path), *at(path)))
+    for key in mapping(data.get("links")):
+        if isinstance(key, str) and re.match(SLUG_RE, key) and key not in model.links:
             hint = difflib.get_close_matches(key, list(model.links), 1)
             maybe = f"did you mean '{hint[0]}'? " if hint else ""
-            line, column = _position(("links", key), positions) or (None, None)
+            path = ("links", key)
             problems.append(Problem(file, f"the model refers to no document '{key}'; {maybe}"
-                                    "keys are listed in docs/links.yml", f"links.{key}", line, column))
+                                    "keys are listed in docs/links.yml", _field(path), *at(path)))
     return problems
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
 def load_school(path: Path, model: Model | None = None) -> School:
@@ -302,14 +380,15 @@ def load_school(path: Path, model: Model | None = None) -> School:
     if not re.match(SLUG_RE, path.stem) or path.suffix != ".yml":
         raise PolicyError(Problem(file, "a school file's name must be lowercase letters, digits and "
                                   "hyphens ending in .yml, like schools/st-josephs.yml"))
-    data, positions = read_yaml(path)
+    data, positions, problems = _read_yaml(path)
     if not isinstance(data, dict):
         raise _fail(file, "a school file must be a list of fields (name: value), starting with `school:`")
+    school = None
     try:
         school = School.model_validate(data)
     except ValidationError as error:
-        raise PolicyError(_schema_problems(error, file, positions)) from None
-    problems = _model_problems(school, model or load_model(), file, positions)
+        problems += _schema_problems(error, file, positions)
+    problems += _model_problems(data, model or load_model(), file, positions)
     if problems:
-        raise PolicyError(problems)
+        raise PolicyError(_in_file_order(problems))
     return school

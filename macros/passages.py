@@ -195,7 +195,7 @@ def _apply_spans(markdown: str, edits: Edits) -> str:
         span_id, inner = m["id"], markdown[start + 1:m.start()]
         if span_id in edits.omit:
             before, after = markdown[:start], markdown[m.end():]
-            if before.endswith(" ") and (after[:1] in (" ", "") or after[:1] in ".,;:)"):
+            if before.endswith(" ") and (after[:1] in (" ", "", "\n") or after[:1] in ".,;:)"):
                 before = before.rstrip(" ")
             markdown = before + after
             continue

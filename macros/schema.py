@@ -14,13 +14,21 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Di
 from .dates import DateFormatError, PolicyDate, parse_policy_date
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-PASSAGE_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
+PASSAGE_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$"
 VERSION_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+
+class FieldProblem(ValueError):
+    """A problem found by a check across fields, reported at one of them (`field`)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
 def _plain(value: str) -> str:
@@ -97,7 +105,7 @@ class Vacancy(Strict):
 
 
 def _role_kind(value: object) -> str:
-    return "vacancy" if isinstance(value, dict) else "holders"
+    return "vacancy" if isinstance(value, dict) and "vacant" in value else "holders"
 
 
 Role = Annotated[
@@ -127,8 +135,8 @@ class Dates(Strict):
     @model_validator(mode="after")
     def _review_after_ratification(self) -> "Dates":
         if self.next_review.end < self.ratified.start:
-            raise ValueError(f"next_review ({self.next_review}) is before ratified "
-                             f"({self.ratified}); the next review must come after approval")
+            raise FieldProblem("next_review", f"next_review ({self.next_review}) is before ratified "
+                               f"({self.ratified}); the next review must come after approval")
         return self
 
 
@@ -140,7 +148,7 @@ class ToolkitTraining(Strict):
     @model_validator(mode="after")
     def _planned_needs_when(self) -> "ToolkitTraining":
         if self.status == "planned" and not self.when:
-            raise ValueError("planned training needs `when:`, e.g. when: Spring Term 2024")
+            raise FieldProblem("when", "planned training needs `when:`, e.g. when: Spring Term 2024")
         return self
 
 
@@ -168,14 +176,18 @@ class Row(Strict):
 
 class TitlePage(Strict):
     title: Text | None = Field(None, description="The document title on the first page.")
-    subtitle: Text | None = None
+    subtitle: Text | None = Field(None, description="A line above the title, e.g. the department.")
+    note: Text | None = Field(None, description="A line below the title, e.g. what changed.")
     rows: list[Row] | None = Field(None, description="The document-control block; "
                                                      "by default built from the dates.")
     model_publication: bool = Field(False, description="Show the model's own publication block "
                                                        "(for the model's worked example).")
 
 
-AddedText = Union[LongText, Annotated[list[LongText], Field(min_length=1)]]
+AddedText = Annotated[
+    Union[Annotated[LongText, Tag("str")], Annotated[list[LongText], Field(min_length=1), Tag("list[str]")]],
+    Discriminator(lambda value: "list[str]" if isinstance(value, list) else "str"),
+]
 
 
 class Passages(Strict):

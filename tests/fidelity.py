@@ -23,9 +23,9 @@ def words(text: str) -> list[str]:
 
 def seed_words(slug: str) -> list[str]:
     text = (SEEDS_DIR / SEEDS[slug]).read_text(encoding="utf-8")
+    text = re.sub(r"<(https?://[^>]+)>", r"\1", text)       # autolinks show their address
     text = re.sub(r"<[^>]+>", " ", text)                    # stray HTML tags
     text = re.sub(r"\]\([^)]*\)", "]", text)                # link targets
-    text = re.sub(r"<https?://[^>]+>", " ", text)
     return words(text.replace("\\", ""))
 
 
