@@ -6,6 +6,7 @@ environment variable (`SCHOOL=westfield mkdocs build`), which `policy build` set
 from __future__ import annotations
 
 import os
+import re
 
 from .context import PageContext, build_context
 from .errors import PolicyError, Problem
@@ -14,6 +15,7 @@ from .model import DOCS_DIR, load_model
 from .passages import demote_headings
 
 PRINT_PAGE = "print.md"
+_ATTRIBUTE_LIST = re.compile(r"\s*\{:[^}]*\}\s*$")
 
 
 def define_env(env) -> None:
@@ -27,6 +29,9 @@ def define_env(env) -> None:
     env.conf["site_name"] = f"{school.school.name}: {model.meta['short_title']}"
     env.conf["site_description"] = (f"{school.school.name}'s policy for the education of children "
                                     f"with a social worker, based on the {model.version_label} model policy.")
+    # For overrides/partials/review-notice.html: the last day of the next review, as ISO.
+    env.conf["extra"]["policy_next_review"] = school.dates.next_review.end.isoformat()
+    env.conf["extra"]["policy_next_review_text"] = str(school.dates.next_review)
     env.variables.update(context.variables)
     env.variables["policy_context"] = context
     env.macro(context.holders, "holders")
@@ -47,6 +52,8 @@ def _whole_policy(env, context: PageContext) -> str:
 
 def on_post_page_macros(env) -> None:
     context: PageContext = env.variables["policy_context"]
+    # A title made of placeholders is rendered by mkdocs-macros with its attribute list.
+    env.page.title = _ATTRIBUTE_LIST.sub("", env.page.title or "") or env.page.title
     source = env.page.file.src_path
     if source == PRINT_PAGE:
         return
