@@ -5,7 +5,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .diff import plain, words_of
 from .errors import PolicyError
+from .history import model_changes
 from .loader import all_slugs, load_school, school_path
 from .model import DOCS_DIR, Model, load_model
 from .schema import School
@@ -55,6 +57,14 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
         notice = review_notice(school, today)
         if notice:
             report.lines.append(f"warning: {file}: dates.next_review: {notice}")
+        for change in model_changes(school, model):
+            current = model.passages[change.passage]
+            report.lines.append(
+                f"warning: {file}: passages.{change.group}.{change.passage}: model changed since your "
+                f"last review (issue {change.reviewed}): "
+                + ("this passage is new" if change.what == "new" else "its wording is now")
+                + f" in issue {change.current}: \"{plain(current.text, words=words_of(school, model))}\"; "
+                f"read it, then set model_reviewed: {model.issue}")
         missing = links_without_address(school, model)
         if missing:
             report.lines.append(f"note: {file}: {len(missing)} references have no web address yet and "

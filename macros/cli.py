@@ -22,15 +22,50 @@ def _cmd_build(args) -> int:
     slugs = args.slugs or all_slugs()
     for slug in slugs:
         school_path(slug)
-    results = build_many(slugs, Path(args.out), args.jobs)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    bar = _ProgressBar(len(slugs)) if sys.stderr.isatty() and len(slugs) > 1 else None
+    results = build_many(slugs, Path(args.out), max(1, args.jobs), force=args.force,
+                         share_assets=not args.standalone, progress=bar.step if bar else None)
+    if bar:
+        bar.close()
     write_landing(Path(args.out))
     failed = [r for r in results if not r.ok]
     for result in failed:
-        print(f"error: {result.slug} failed to build:\n{result.message}", file=sys.stderr)
-    built = len(results) - len(failed)
+        print(f"error: {result.slug}: {_summary(result.message)}", file=sys.stderr)
+    skipped = sum(1 for r in results if r.skipped)
+    built = len(results) - len(failed) - skipped
     print(f"built {built} of {len(results)} school sites into {args.out}/"
+          + (f" ({skipped} unchanged, skipped; --force rebuilds them)" if skipped else "")
           + (f"; failed: {', '.join(r.slug for r in failed)}" if failed else ""))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _summary(message: str) -> str:
+    """One line per failed school: its first problem, and how to see the rest."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    first = lines[0] if lines else "failed to build"
+    more = len(lines) - 1
+    return first + (f" (+{more} more line{'s' if more > 1 else ''}: run `policy check` for all)" if more else "")
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, drawn only on a terminal."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.failed = total, 0, 0
+
+    def step(self, result) -> None:
+        self.done += 1
+        self.failed += 0 if result.ok else 1
+        width = 30
+        filled = width * self.done // max(1, self.total)
+        failed = f", {self.failed} failed" if self.failed else ""
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}{failed} ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 def _cmd_check(args) -> int:
@@ -53,10 +88,51 @@ def _cmd_serve(args) -> int:
     return subprocess.call([str(mkdocs), "serve", "-a", args.addr], env=env)
 
 
+def _cmd_publish(args) -> int:
+    from .publish import publish
+
+    result = publish(args.slug, args.version, args.alias or None, args.remote, args.branch, args.push)
+    where = f" and pushed to {result.pushed_to}" if result.pushed_to else " (not pushed: add --push)"
+    aliases = f" as {', '.join(result.aliases)}" if result.aliases else ""
+    print(f"published {result.slug} version {result.version}{aliases} on branch "
+          f"{result.branch}{where}" + (f"; {result.note}" if result.note else ""))
+    return EXIT_OK
+
+
 def _cmd_schema(args) -> int:
     from .schema_file import write_schema
 
     path = write_schema()
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_new(args) -> int:
+    from .new import NewSchool, create_school
+
+    fields = {k: v for k, v in vars(args).items() if k in NewSchool.__dataclass_fields__ and v}
+    path = create_school(NewSchool(**fields))
+    print(f"wrote {path}; check it with `policy check {args.slug}` and build it with "
+          f"`policy build {args.slug}`")
+    return EXIT_OK
+
+
+def _cmd_diff(args) -> int:
+    from .diff import differences, render_text
+    from .loader import display_path, load_school, school_path
+    from .model import load_model
+
+    model = load_model()
+    path = school_path(args.slug)
+    print(render_text(differences(load_school(path, model), model), display_path(path)), end="")
+    return EXIT_OK
+
+
+def _cmd_snapshot(args) -> int:
+    from .history import write_snapshot
+    from .model import load_model
+
+    path = write_snapshot(load_model(), force=args.force)
     print(f"wrote {path}")
     return EXIT_OK
 
@@ -71,6 +147,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="schools built at once (default: number of cores)")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild every school, even those whose inputs have not changed")
+    build.add_argument("--standalone", action="store_true",
+                       help="give each school its own copy of the theme's assets "
+                            "(default: one shared copy in OUT/shared-assets/)")
     build.set_defaults(run=_cmd_build)
 
     check = commands.add_parser("check", help="check school files and report every problem")
@@ -81,6 +162,46 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("slug", metavar="SLUG")
     serve.add_argument("--addr", default="127.0.0.1:8000")
     serve.set_defaults(run=_cmd_serve)
+
+    publish = commands.add_parser("publish", help="publish one school's policy as a version "
+                                  "on the pages branch (with mike)")
+    publish.add_argument("slug", metavar="SLUG")
+    publish.add_argument("--version", help="version name (default: the school file's version:)")
+    publish.add_argument("--alias", default="latest", help="alias moved to this version "
+                         "(default: latest; '' for none)")
+    publish.add_argument("--remote", help="git remote to fetch the pages branch from and push to "
+                         "(default with --push: origin)")
+    publish.add_argument("--branch", default="gh-pages", help="pages branch (default: gh-pages)")
+    publish.add_argument("--push", action="store_true", help="push the pages branch when done")
+    publish.set_defaults(run=_cmd_publish)
+
+    new = commands.add_parser("new", help="start a new school's file (asks for what flags do not give)")
+    new.add_argument("slug", metavar="SLUG", help="the file name: lowercase letters, digits and hyphens")
+    new.add_argument("--name", help="the school's full name, e.g. Westfield Primary School and Nursery")
+    new.add_argument("--short-name", help="a short name, e.g. Westfield")
+    new.add_argument("--setting", choices=["school", "centre"], default="school")
+    new.add_argument("--governance", choices=["governing-body", "management-committee"], default="governing-body")
+    for flag, what in (("--designated-teacher", "Designated Teacher"), ("--designated-governor", "designated governor"),
+                       ("--safeguarding-lead", "Designated Safeguarding Lead")):
+        new.add_argument(flag, action="append", default=[], metavar="'NAME, TITLE'",
+                         help=f"the {what} (repeat for several people)")
+    new.add_argument("--pronoun", choices=["she", "he", "they"], help="the Designated Teacher's pronoun")
+    new.add_argument("--ratified", metavar="DATE", help="e.g. December 2023")
+    new.add_argument("--ratified-by", metavar="WHO", help="e.g. Full Governing Body")
+    new.add_argument("--next-review", metavar="DATE", help="e.g. Autumn 2024")
+    new.add_argument("--version", help="this policy's version, e.g. 2024-25")
+    new.add_argument("--email", help="where readers can ask about the policy")
+    new.add_argument("--behaviour-approach", metavar="NAME", help="e.g. hertfordshire-steps")
+    new.set_defaults(run=_cmd_new)
+
+    diff = commands.add_parser("diff", help="list where a school's policy departs from the model")
+    diff.add_argument("slug", metavar="SLUG")
+    diff.set_defaults(run=_cmd_diff)
+
+    snapshot = commands.add_parser("snapshot", help="record the model's passages for this model issue "
+                                                    "(docs/model-history/<issue>.json)")
+    snapshot.add_argument("--force", action="store_true", help="replace this issue's snapshot")
+    snapshot.set_defaults(run=_cmd_snapshot)
 
     schema = commands.add_parser("schema", help="write schools/schema.json for editors")
     schema.set_defaults(run=_cmd_schema)

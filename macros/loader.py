@@ -21,6 +21,7 @@ MAX_FILE_BYTES = 100_000
 UNION_TAGS = {"holders", "vacancy", "str", "list[str]"}
 
 Position = tuple[int, int]
+KEY = "<key>"  # positions[(KEY, *path)]: where the key of the field at `path` is written
 
 
 def display_path(path: Path) -> str:
@@ -78,6 +79,7 @@ def _to_python(node: yaml.Node, path: tuple, positions: dict, loader: yaml.SafeL
                                         "keep one and delete the other", _field(path + (key,)),
                                         key_node.start_mark.line + 1, key_node.start_mark.column + 1))
                 continue
+            positions[(KEY,) + path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _to_python(value_node, path + (key,), positions, loader, file, problems)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -300,6 +302,8 @@ def _schema_problems(error: ValidationError, file: str, positions: dict) -> list
         path = _error_path(item)
         if item["type"] == "missing":
             pos = _position(path[:-1], positions) if len(path) > 1 else None
+        elif item["type"] == "extra_forbidden":
+            pos = positions.get((KEY,) + path) or _position(path, positions)
         else:
             pos = _position(path, positions)
         line, column = pos if pos else (None, None)
@@ -317,8 +321,8 @@ def _model_problems(data: dict, model: Model, file: str, positions: dict) -> lis
     reported together with any problems of shape (wrong values are skipped here)."""
     problems = []
 
-    def at(path: tuple) -> tuple[int | None, int | None]:
-        return _position(path, positions) or (None, None)
+    def at(path: tuple, key: bool = True) -> tuple[int | None, int | None]:
+        return (key and positions.get((KEY,) + path)) or _position(path, positions) or (None, None)
 
     def unknown(name: str, path: tuple) -> None:
         hint = difflib.get_close_matches(name, list(model.passages), 1, 0.7)
@@ -338,6 +342,14 @@ def _model_problems(data: dict, model: Model, file: str, positions: dict) -> lis
         for name in mapping(edits.get(group)):
             if isinstance(name, str) and re.match(PASSAGE_RE, name) and name not in model.passages:
                 unknown(name, ("passages", group, name))
+    for path, text in _school_markdown(data):
+        for key in _REFERENCE_KEY.findall(text):
+            if key not in model.links:
+                hint = difflib.get_close_matches(key, list(model.links), 1)
+                maybe = f"did you mean '{hint[0]}'? " if hint else ""
+                problems.append(Problem(file, f"the reference [{key}] names no document the model knows; "
+                                        f"{maybe}use a key from docs/links.yml, or write a web link like "
+                                        "[text](https://…)", _field(path), *at(path, key=False)))
     lists = [p for p, v in model.passages.items() if "school-list" in v.classes]
     for name in mapping(edits.get("fill")):
         passage = model.passages.get(name)
@@ -359,7 +371,7 @@ def _model_problems(data: dict, model: Model, file: str, positions: dict) -> lis
         maybe = f"did you mean '{hint[0]}'? " if hint else ""
         path = ("choices", "behaviour_approach")
         problems.append(Problem(file, f"unknown behaviour approach '{approach}'; {maybe}write one of: "
-                                f"{', '.join(known)}", _field(path), *at(path)))
+                                f"{', '.join(known)}", _field(path), *at(path, key=False)))
     for key in mapping(data.get("links")):
         if isinstance(key, str) and re.match(SLUG_RE, key) and key not in model.links:
             hint = difflib.get_close_matches(key, list(model.links), 1)
@@ -368,6 +380,24 @@ def _model_problems(data: dict, model: Model, file: str, positions: dict) -> lis
             problems.append(Problem(file, f"the model refers to no document '{key}'; {maybe}"
                                     "keys are listed in docs/links.yml", _field(path), *at(path)))
     return problems
+
+
+_REFERENCE_KEY = re.compile(r"\]\[([^\[\]]+)\]")
+
+
+def _school_markdown(data: dict) -> list[tuple[tuple, str]]:
+    """Every piece of the school's own Markdown, with its path."""
+    found = []
+    edits = data.get("passages") if isinstance(data.get("passages"), dict) else {}
+    for group in ("add_after", "replace", "fill"):
+        entries = edits.get(group) if isinstance(edits.get(group), dict) else {}
+        for name, value in entries.items():
+            values = value if isinstance(value, list) else [value]
+            found += [((("passages", group, name, i) if isinstance(value, list) else ("passages", group, name)), v)
+                      for i, v in enumerate(values) if isinstance(v, str)]
+    sections = data.get("sections") if isinstance(data.get("sections"), dict) else {}
+    found += [(("sections", name), v) for name, v in sections.items() if isinstance(v, str)]
+    return found
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:

@@ -19,7 +19,7 @@ VERSION_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^[ ]{0,3}\[[^\]]+\]:\s*<?([^\s>]*)", re.M)
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
 
@@ -44,7 +44,8 @@ def _plain(value: str) -> str:
 def _markdown(value: str) -> str:
     """School Markdown may link only to web pages, email addresses and phone numbers."""
     _plain(value)
-    for target in _LINK_TARGET.findall(value):
+    for inline, definition in _LINK_TARGET.findall(value):
+        target = inline or definition
         if not target.lower().startswith(_SAFE_SCHEMES):
             raise ValueError(f"the link '{target}' is not a web address; links must start "
                              "with https://, http://, mailto: or tel:")

@@ -6,13 +6,17 @@ environment variable (`SCHOOL=westfield mkdocs build`), which `policy build` set
 from __future__ import annotations
 
 import os
+
+from markupsafe import Markup
 import re
 
 from .context import PageContext, build_context
+from .diff import differences, render_markdown
 from .errors import PolicyError, Problem
 from .loader import school_path, load_school
 from .model import DOCS_DIR, load_model
 from .passages import demote_headings
+from . import pages
 
 PRINT_PAGE = "print.md"
 _ATTRIBUTE_LIST = re.compile(r"\s*\{:[^}]*\}\s*$")
@@ -26,9 +30,11 @@ def define_env(env) -> None:
     model = load_model()
     school = load_school(school_path(slug), model)
     context = build_context(school, model)
-    env.conf["site_name"] = f"{school.school.name}: {model.meta['short_title']}"
-    env.conf["site_description"] = (f"{school.school.name}'s policy for the education of children "
-                                    f"with a social worker, based on the {model.version_label} model policy.")
+    # The theme prints these unescaped in places (<title>, aria-label="…"): escape the school's
+    # words once, as Markup so the theme's own `| e` does not escape them twice.
+    env.conf["site_name"] = _markup(f"{school.school.name}: {model.meta['short_title']}")
+    env.conf["site_description"] = _markup(f"{school.school.name}'s policy for the education of children "
+                                           f"with a social worker, based on the {model.version_label} model policy.")
     # For overrides/partials/review-notice.html: the last day of the next review, as ISO.
     env.conf["extra"]["policy_next_review"] = school.dates.next_review.end.isoformat()
     env.conf["extra"]["policy_next_review_text"] = str(school.dates.next_review)
@@ -36,8 +42,27 @@ def define_env(env) -> None:
     env.variables["policy_context"] = context
     env.macro(context.holders, "holders")
     env.macro(context.holder_lines, "holder_lines")
-    env.macro(context.title_block, "title_block")
+    env.macro(lambda: _title_block(env, context), "title_block")
+    env.macro(lambda: pages.whos_who(context), "whos_who")
+    env.macro(lambda: pages.accessibility_statement(context), "accessibility_statement")
+    # The end-of-page "questions or comments" block, rendered by overrides/main.html.
+    env.conf["extra"]["policy_feedback"] = pages.feedback(context)
+    # The facts printed at the top of the whole policy, rendered by overrides/main.html.
+    env.conf["extra"]["policy_print_summary"] = pages.print_summary(context)
     env.macro(lambda: _whole_policy(env, context), "whole_policy")
+    env.macro(lambda: render_markdown(differences(school, model)), "differences")
+
+
+def _title_block(env, context: PageContext) -> str:
+    """The title block; on the home page (not the print page) followed by who's who at a glance."""
+    block = context.title_block()
+    if env.page is not None and env.page.file.src_path == "index.md":
+        block += "\n\n" + pages.whos_who_block(context)
+    return block
+
+
+def _markup(text: str) -> Markup:
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
 
 
 def _whole_policy(env, context: PageContext) -> str:
