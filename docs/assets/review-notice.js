@@ -1,0 +1,33 @@
+/* Shows "this policy's review date has passed" when the reader opens a page after the
+ * school's next review date (the last day of the stated period, e.g. "Autumn 2025" is
+ * due by 2025-12-31). The date comes from the page (data-next-review), today from the
+ * reader's own clock, so an old build still tells the truth. No request is made. */
+(function () {
+  "use strict";
+  function show() {
+    var box = document.querySelector("[data-next-review]");
+    if (!box) { return; }
+    var due = box.getAttribute("data-next-review") || "";
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) { return; }
+    var d = new Date();
+    var today = d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" +
+      String(d.getDate()).padStart(2, "0");
+    if (today <= due) { return; }
+    var text = box.getAttribute("data-next-review-text") || due;
+    var title = document.createElement("p");
+    title.className = "admonition-title";
+    title.textContent = "Review date passed";
+    var body = document.createElement("p");
+    body.textContent = "This policy was due to be reviewed by " + text + ". It may be out of " +
+      "date: please ask the school for its current policy.";
+    box.textContent = "";
+    box.appendChild(title);
+    box.appendChild(body);
+    box.classList.add("admonition", "warning", "policy-review-notice--due");
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", show);
+  } else {
+    show();
+  }
+})();
