@@ -2,25 +2,43 @@
 
 A school's site is written to a temporary folder beside its destination and moved into
 place only when complete, so a failed build leaves the previous good site untouched.
+
+Many schools are a batch job, not N cold starts: each worker process loads mkdocs, the
+theme and the plugins once and keeps the expensive, school-independent parts between
+builds (macros/fastbuild.py); workers take batches of schools. A school whose inputs have
+not changed since its site was built (macros/fingerprint.py) is skipped unless forced.
+
+When several schools are built into one folder, material's large fingerprinted assets
+(main.<hash>.min.css, bundle.<hash>.min.js, …) are stored once in `<out>/shared-assets/`
+and the pages point there; everything else in a school's folder is its own.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import math
 import os
+import re
+import resource
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
+from . import fastbuild
 from .errors import PolicyError, Problem
+from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerprint,
+                          stored_shared_assets, write_fingerprint)
 from .loader import load_school, school_path
+from .mkdocs_hooks import PRUNE_DIRS, PRUNE_GLOBS, prune_site  # noqa: F401  (re-exported)
 from .model import MKDOCS_YML, load_model
 
-# Theme files a reader never needs: source maps, and search languages other than English.
-PRUNE_GLOBS = ("**/*.map",)
-PRUNE_DIRS = ("assets/javascripts/lunr",)
+SHARED_ASSETS = "shared-assets"
+# material's own content-hashed bundles: safe to share, a new version gets a new name.
+_SHAREABLE = re.compile(r"\.[0-9a-f]{8}\.min\.(?:css|js)$")
 
 
 @dataclass
@@ -29,6 +47,8 @@ class BuildResult:
     ok: bool
     message: str = ""
     seconds: float = 0.0
+    skipped: bool = False          # inputs unchanged since the site in place was built
+    peak_rss_kb: int = 0           # peak resident memory of the process that built it
 
 
 def _run_mkdocs(slug: str, site_dir: Path, config_file: Path) -> None:
@@ -36,10 +56,14 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    fast = fastbuild.install()
+    previous = os.environ.get("SCHOOL")
     os.environ["SCHOOL"] = slug
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
+        if fast:
+            fastbuild.mark_config(config)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -52,14 +76,16 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path) -> None:
     except SystemExit:
         raise PolicyError(Problem(f"schools/{slug}.yml", "the model text failed to render for this "
                                   "school (see the message above)")) from None
+    finally:
+        if previous is None:
+            os.environ.pop("SCHOOL", None)
+        else:
+            os.environ["SCHOOL"] = previous
 
 
 def _prune(site_dir: Path) -> None:
-    for pattern in PRUNE_GLOBS:
-        for path in site_dir.glob(pattern):
-            path.unlink()
-    for folder in PRUNE_DIRS:
-        shutil.rmtree(site_dir / folder, ignore_errors=True)
+    # mkdocs.yml's hooks prune already; this keeps a config without the hook small too.
+    prune_site(site_dir)
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
@@ -72,14 +98,59 @@ def _swap_into_place(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML) -> Path:
-    """Validate and build one school into `out_dir/slug`; raise PolicyError if it cannot."""
+# --- Shared theme assets ---------------------------------------------------------------
+
+def _share_assets(site: Path, out_dir: Path) -> list[str]:
+    """Move material's hashed bundles to `<out>/shared-assets/` and point the pages there.
+
+    Returns the moved files' paths relative to `out_dir`. A file already in the shared
+    folder is never rewritten (its name is a hash of its content).
+    """
+    moved = [p for p in (site / "assets").rglob("*") if p.is_file() and _SHAREABLE.search(p.name)]
+    if not moved:
+        return []
+    shared_root = out_dir / SHARED_ASSETS
+    names = []
+    for path in moved:
+        relative = path.relative_to(site).as_posix()          # assets/stylesheets/main.x.min.css
+        target = shared_root / relative
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+            os.close(fd)
+            shutil.copyfile(path, temporary)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)                      # atomic; identical content if raced
+        path.unlink()
+        names.append(relative)
+    pattern = re.compile(r"""(?<=["'(=])((?:\.\./)*)(%s)""" % "|".join(re.escape(n) for n in names))
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = pattern.sub(lambda m: f"{m.group(1)}../{SHARED_ASSETS}/{m.group(2)}", text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+    return [f"{SHARED_ASSETS}/{n}" for n in names]
+
+
+# --- One school ------------------------------------------------------------------------
+
+def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
+                 share_assets: bool = False, fingerprint: str | None = None) -> Path:
+    """Validate and build one school into `out_dir/slug`; raise PolicyError if it cannot.
+
+    With `share_assets`, material's bundles go to `out_dir/shared-assets/` (see above).
+    `fingerprint`, when given, is stored in the site for incremental builds.
+    """
     load_school(school_path(slug), load_model())
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".building-{slug}-", dir=out_dir))
     try:
-        _run_mkdocs(slug, staging, config_file)
+        _run_mkdocs(slug, staging, Path(config_file))
         _prune(staging)
+        shared = _share_assets(staging, out_dir) if share_assets else []
+        if fingerprint:
+            write_fingerprint(staging, fingerprint, shared)
         _swap_into_place(staging, out_dir / slug)
     finally:
         if staging.exists():
@@ -87,19 +158,112 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML) -> Pa
     return out_dir / slug
 
 
-def _build_one(slug: str, out_dir: Path) -> BuildResult:
+def _peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def _build_one(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, share_assets: bool = False,
+               fingerprint: str | None = None) -> BuildResult:
     started = time.perf_counter()
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        build_school(slug, out_dir)
+        build_school(slug, out_dir, config_file, share_assets=share_assets, fingerprint=fingerprint)
     except PolicyError as error:
-        return BuildResult(slug, False, str(error), time.perf_counter() - started)
-    return BuildResult(slug, True, "", time.perf_counter() - started)
+        return BuildResult(slug, False, str(error), time.perf_counter() - started, peak_rss_kb=_peak_rss_kb())
+    except Exception as error:  # noqa: BLE001 — one school's crash must not stop the others
+        return BuildResult(slug, False, f"schools/{slug}.yml: the builder failed unexpectedly: "
+                           f"{type(error).__name__}: {error}", time.perf_counter() - started,
+                           peak_rss_kb=_peak_rss_kb())
+    return BuildResult(slug, True, "", time.perf_counter() - started, peak_rss_kb=_peak_rss_kb())
 
 
-def build_many(slugs: list[str], out_dir: Path, jobs: int = 1) -> list[BuildResult]:
-    """Build several schools; one school's failure never stops the others."""
-    if jobs <= 1 or len(slugs) <= 1:
-        return [_build_one(slug, out_dir) for slug in slugs]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs))) as pool:
-        return list(pool.map(_build_one, slugs, [out_dir] * len(slugs)))
+def _build_batch(batch: list[tuple[str, str | None]], out_dir: Path, config_file: Path,
+                 share_assets: bool) -> list[BuildResult]:
+    """A worker's share: several schools in one process, reusing the caches between them."""
+    return [_build_one(slug, out_dir, config_file, share_assets, fingerprint)
+            for slug, fingerprint in batch]
+
+
+# --- Many schools ----------------------------------------------------------------------
+
+def _is_current(slug: str, out_dir: Path, fingerprint: str) -> bool:
+    site = out_dir / slug
+    if not (site / "index.html").is_file() or stored_fingerprint(site) != fingerprint:
+        return False
+    return all((out_dir / name).is_file() for name in stored_shared_assets(site))
+
+
+def _fingerprints(slugs: Iterable[str], config_file: Path, share_assets: bool) -> dict[str, str | None]:
+    shared = shared_fingerprint(config_file, {"share_assets": share_assets})
+    found: dict[str, str | None] = {}
+    for slug in slugs:
+        try:
+            found[slug] = school_fingerprint(school_path(slug), shared)
+        except (PolicyError, OSError):
+            found[slug] = None      # the build reports the problem
+    return found
+
+
+def _batches(items: list, jobs: int) -> list[list]:
+    """Contiguous batches, about four per worker so the load evens out, at most 25 schools."""
+    size = max(1, min(25, math.ceil(len(items) / (jobs * 4))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def build_many(slugs: list[str], out_dir: Path, jobs: int = 1, *, force: bool = False,
+               share_assets: bool = True, config_file: Path = MKDOCS_YML,
+               progress: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
+    """Build several schools; one school's failure never stops the others.
+
+    Schools whose fingerprint matches the site in place are skipped (`skipped=True`)
+    unless `force`. Results come back in the order of `slugs`.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fingerprints = _fingerprints(slugs, Path(config_file), share_assets)
+    results: dict[str, BuildResult] = {}
+    todo: list[tuple[str, str | None]] = []
+    for slug in slugs:
+        fingerprint = fingerprints[slug]
+        if not force and fingerprint and _is_current(slug, out_dir, fingerprint):
+            results[slug] = BuildResult(slug, True, "unchanged", 0.0, skipped=True)
+            if progress:
+                progress(results[slug])
+        else:
+            todo.append((slug, fingerprint))
+
+    def collect(batch_results: list[BuildResult]) -> None:
+        for result in batch_results:
+            results[result.slug] = result
+            if progress:
+                progress(result)
+
+    if jobs <= 1 or len(todo) <= 1:
+        for item in todo:
+            collect(_build_batch([item], out_dir, Path(config_file), share_assets))
+    else:
+        workers = min(jobs, len(todo))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_build_batch, batch, out_dir, Path(config_file), share_assets): batch
+                       for batch in _batches(todo, workers)}
+            for future in as_completed(futures):
+                try:
+                    collect(future.result())
+                except Exception as error:  # noqa: BLE001 — a worker died: report its schools
+                    collect([BuildResult(slug, False, f"schools/{slug}.yml: the build worker failed: "
+                                         f"{type(error).__name__}: {error}") for slug, _ in futures[future]])
+    return [results[slug] for slug in slugs]
+
+
+def site_bytes(site: Path) -> int:
+    """Bytes of every file in a built site (what a school-version costs on the pages branch)."""
+    return sum(p.stat().st_size for p in Path(site).rglob("*") if p.is_file())
+
+
+def tree_digest(site: Path) -> str:
+    """One digest of a site's files and contents (for comparing two builds)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(site).rglob("*") if p.is_file()):
+        digest.update(path.relative_to(site).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

@@ -21,6 +21,8 @@ MAX_FILE_BYTES = 100_000
 UNION_TAGS = {"holders", "vacancy", "str", "list[str]"}
 
 Position = tuple[int, int]
+# libyaml's parser when it is installed (it keeps line numbers); the pure-Python one otherwise.
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KEY = "<key>"  # positions[(KEY, *path)]: where the key of the field at `path` is written
 
 
@@ -116,11 +118,11 @@ def _read_yaml(path: Path) -> tuple[Any, dict[tuple, Position], list[Problem]]:
             raise PolicyError(Problem(file, "this line is indented with a tab; YAML needs spaces — "
                                       "replace the tab with spaces", line=number, column=indent.index("\t") + 1))
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=_FastLoader):
             if isinstance(token, (yaml.AliasToken, yaml.AnchorToken)):
                 raise _fail(file, "anchors (&name) and aliases (*name) are not allowed in a school "
                                   "file; write the value out in full", token.start_mark)
-        loader = yaml.SafeLoader(text)
+        loader = _FastLoader(text)
         try:
             root = loader.get_single_node()
         finally:

@@ -1,0 +1,297 @@
+"""Benchmark: a whole authority of synthetic schools, built fast, small and light.
+
+    make bench                       (or: .venv/bin/python benchmarks/bench.py [--sizes 50 500])
+
+Generates N synthetic schools from the seed schools (distinct names, role holders, dates and
+additions) into a temporary schools folder (POLICY_SCHOOLS_DIR), then measures, in one run:
+cold batch builds for each N (a fresh process, as `policy build` would run), the naive loop
+`SCHOOL=<slug> mkdocs build` two at a time on a sample (extrapolated), the speed-up, the
+rebuild of the whole authority after one school's file changes, bytes per school-version,
+first-visit transfer of a home page in Chromium (gzip sizes, as GitHub Pages serves it) and
+the search index a search then loads, and the peak memory of a build worker.
+Not run by the tests (it takes a few minutes).
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TARGETS = {"cold500": 60.0, "speedup": 5.0, "rebuild": 2.0, "bytes": 400_000, "first": 100_000,
+           "rss_mb": 300.0}
+
+FIRST = ["Amelia", "Oliver", "Priya", "Kwame", "Zofia", "Liam", "Aisha", "Noah", "Grace", "Tomasz",
+         "Isla", "Yusuf", "Hannah", "Ravi", "Chloe", "Mateo", "Sienna", "Dev", "Freya", "Kofi"]
+LAST = ["Okafor", "Bennett", "Kowalski", "Shah", "Murphy", "Nguyen", "Hughes", "Patel", "Evans",
+        "O'Brien", "Clarke", "Ahmed", "Fletcher", "Novak", "Reid", "Campbell", "Lewis", "Khan"]
+PLACES = ["Oakfield", "Riverside", "Hillcrest", "Meadow", "Ashwell", "Brookside", "Kingsway",
+          "Elmtree", "Harpenden", "Bishop's", "Chorleywood", "Redbourn", "Tring", "Ware", "Bushey"]
+KINDS = ["Primary School", "Junior School", "Infant and Nursery School", "Academy", "JMI School",
+         "Church of England Primary School", "Catholic Primary School", "High School"]
+MONTHS = ["September", "October", "November", "December", "January", "February", "March"]
+
+
+# --- Synthetic schools -------------------------------------------------------------------
+
+def _vary(data: dict, index: int, rng: random.Random) -> dict:
+    data = json.loads(json.dumps(data, default=str))
+    name = f"{rng.choice(PLACES)} {rng.choice(KINDS)} {index}"
+    school = data.setdefault("school", {})
+    school["name"] = name
+    if "short_name" in school:
+        school["short_name"] = name.split(" ")[0] + f" {index}"
+    for holders in (data.get("roles") or {}).values():
+        if isinstance(holders, list):
+            for holder in holders:
+                if isinstance(holder, dict) and "name" in holder:
+                    holder["name"] = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    dates = data.get("dates") or {}
+    if isinstance(dates.get("ratified"), str) and dates["ratified"].split()[-1].isdigit():
+        dates["ratified"] = f"{rng.choice(MONTHS)} {dates['ratified'].split()[-1]}"
+    additions = (data.get("passages") or {}).get("add_after")
+    if isinstance(additions, dict):
+        for key, value in additions.items():
+            if isinstance(value, str):
+                additions[key] = value + f" (Reviewed with {name}'s governors.)"
+                break
+    return data
+
+
+def generate(count: int, folder: Path, seed: int = 6) -> list[str]:
+    import yaml
+
+    from macros.errors import PolicyError
+    from macros.loader import load_school
+    from macros.model import SCHOOLS_DIR, load_model
+
+    rng = random.Random(seed)
+    seeds = sorted(SCHOOLS_DIR.glob("*.yml"))
+    model = load_model()
+    folder.mkdir(parents=True, exist_ok=True)
+    slugs = []
+    for index in range(count):
+        source = seeds[index % len(seeds)]
+        slug = f"{source.stem}-{index:04d}"
+        target = folder / f"{slug}.yml"
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        target.write_text("# synthetic school for the benchmark\n"
+                          + yaml.safe_dump(_vary(data, index, rng), sort_keys=False, allow_unicode=True),
+                          encoding="utf-8")
+        try:
+            load_school(target, model)
+        except PolicyError:      # a variation the schema refuses: fall back to the seed as it is
+            target.write_text(source.read_text(encoding="utf-8") + f"\n# synthetic copy {index}\n",
+                              encoding="utf-8")
+        slugs.append(slug)
+    return slugs
+
+
+# --- Measurements ------------------------------------------------------------------------
+
+def _build_in_fresh_process(slugs: list[str], out: Path, jobs: int, env: dict) -> dict:
+    """Cold: a new Python process imports mkdocs and builds, as `policy build` does."""
+    code = ("import json,sys,time; from pathlib import Path; t=time.perf_counter();"
+            "from macros.build import build_many;"
+            "r=build_many(sys.argv[2].split(','), Path(sys.argv[1]), int(sys.argv[3]));"
+            "print(json.dumps({'seconds': time.perf_counter()-t, 'ok': sum(x.ok for x in r),"
+            "'skipped': sum(x.skipped for x in r), 'failed': [x.slug+': '+x.message for x in r if not x.ok][:3],"
+            "'peak_kb': max(x.peak_rss_kb for x in r)}))")
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-c", code, str(out), ",".join(slugs), str(jobs)],
+                         cwd=PROJECT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if run.returncode:
+        raise SystemExit(f"build failed:\n{run.stderr[-3000:]}")
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def naive_loop(slugs: list[str], out: Path, env: dict) -> float:
+    """`SCHOOL=<slug> mkdocs build`, two at a time; seconds for the sample."""
+    mkdocs = BIN / "mkdocs"
+
+    def one(slug: str) -> None:
+        subprocess.run([str(mkdocs), "build", "--quiet", "--site-dir", str(out / slug)], cwd=PROJECT,
+                       env=dict(env, SCHOOL=slug), check=True, capture_output=True)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(one, slugs))
+    return time.perf_counter() - started
+
+
+def rebuild_after_one_change(slugs: list[str], schools: Path, out: Path, env: dict, jobs: int) -> float:
+    changed = schools / f"{slugs[len(slugs) // 2]}.yml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# edited by the benchmark\n", encoding="utf-8")
+    started = time.perf_counter()
+    run = subprocess.run([str(BIN / "policy"), "build", "--out", str(out), "--jobs", str(jobs)],
+                         cwd=PROJECT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if run.returncode or f"built 1 of {len(slugs)}" not in run.stdout:
+        raise SystemExit(f"incremental rebuild did not rebuild exactly one school:\n{run.stdout}{run.stderr}")
+    return seconds
+
+
+def bytes_per_school(out: Path, slugs: list[str]) -> tuple[float, int, int]:
+    from macros.build import SHARED_ASSETS, site_bytes
+
+    own = [site_bytes(out / slug) for slug in slugs]
+    shared = site_bytes(out / SHARED_ASSETS) if (out / SHARED_ASSETS).exists() else 0
+    return sum(own) / len(own) + shared / len(slugs), max(own), shared
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def first_visit(out: Path, slug: str) -> dict:
+    """gzip bytes of what Chromium fetches for a school's home page, then for one search."""
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/{slug}/"
+    requests: list[tuple[str, int, int]] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+
+            def finished(request):
+                response = request.response()
+                if response is None or not request.url.startswith("http://127.0.0.1"):
+                    return
+                try:
+                    body = response.body()
+                except Exception:  # noqa: BLE001 — e.g. a redirect has no body
+                    return
+                requests.append((request.url, len(body), len(gzip.compress(body, 9))))
+
+            page.on("requestfinished", finished)
+            page.goto(base, wait_until="networkidle")
+            first = list(requests)
+            page.keyboard.press("/")          # material's shortcut opens the search box
+            page.locator("input.md-search__input").press_sequentially("exclusion", delay=30)
+            page.wait_for_selector(".md-search-result__item", timeout=15_000)
+            hits = page.locator(".md-search-result__item").count()
+            page.wait_for_load_state("networkidle")
+            search = [r for r in requests[len(first):]]
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {"first_gzip": sum(r[2] for r in first), "first_raw": sum(r[1] for r in first),
+            "first_requests": [(r[0].removeprefix(base), r[2]) for r in first],
+            "search_gzip": sum(r[2] for r in search), "search_requests": [(r[0].removeprefix(base), r[2]) for r in search],
+            "search_hits": hits}
+
+
+# --- The run -------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500])
+    parser.add_argument("--naive-sample", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="policy-bench-"))
+    schools = work / "schools"
+    env = dict(os.environ, POLICY_SCHOOLS_DIR=str(schools), NO_MKDOCS_2_WARNING="1")
+    os.environ.update(POLICY_SCHOOLS_DIR=str(schools), NO_MKDOCS_2_WARNING="1")
+    rows: list[tuple[str, str, str]] = []
+    try:
+        largest = max(args.sizes)
+        slugs = generate(largest, schools)
+        print(f"generated {largest} synthetic schools in {schools}; {args.jobs} jobs", file=sys.stderr)
+
+        peak_kb = 0
+        per_school = {}
+        for size in sorted(args.sizes):
+            out = work / f"out-{size}"
+            result = _build_in_fresh_process(slugs[:size], out, args.jobs, env)
+            if result["ok"] != size:
+                raise SystemExit(f"{size - result['ok']} schools failed: {result['failed']}")
+            peak_kb = max(peak_kb, result["peak_kb"])
+            per_school[size] = result["wall"] / size
+            rows.append((f"cold batch build, N={size} (wall, incl. start-up)",
+                         f"{result['wall']:.1f} s = {size / result['wall']:.1f} schools/s",
+                         f"≤ {TARGETS['cold500']:.0f} s" if size == 500 else ""))
+
+        sample = slugs[:args.naive_sample]
+        naive = naive_loop(sample, work / "naive", env)
+        naive_each = naive / len(sample)
+        rows.append((f"naive `SCHOOL=… mkdocs build`, 2 at a time, {len(sample)} schools",
+                     f"{naive:.1f} s = {len(sample) / naive:.2f} schools/s → N={largest}: "
+                     f"{naive_each * largest:.0f} s (extrapolated)", ""))
+        rows.append((f"speed-up at N={largest}", f"{naive_each / per_school[largest]:.1f}×",
+                     f"≥ {TARGETS['speedup']:.0f}×"))
+
+        out = work / f"out-{largest}"
+        rebuild = rebuild_after_one_change(slugs, schools, out, env, args.jobs)
+        rows.append((f"`policy build` of all {largest} after one school changed", f"{rebuild:.2f} s",
+                     f"≤ {TARGETS['rebuild']:.0f} s"))
+
+        average, biggest, shared = bytes_per_school(out, slugs)
+        rows.append(("bytes on disk per school-version (own files + share of shared assets)",
+                     f"{average / 1000:.0f} KB (largest school {biggest / 1000:.0f} KB; "
+                     f"shared assets {shared / 1000:.0f} KB once)", f"≤ {TARGETS['bytes'] // 1000} KB"))
+        rows.append(("… the same school built standalone (own copy of assets)",
+                     f"{(biggest + shared) / 1000:.0f} KB", ""))
+
+        if not args.no_browser:
+            visit = first_visit(out, slugs[0])
+            rows.append(("first visit to a home page, gzip (HTML+CSS+JS+…)",
+                         f"{visit['first_gzip'] / 1000:.1f} KB in {len(visit['first_requests'])} requests "
+                         f"({visit['first_raw'] / 1000:.0f} KB uncompressed)", f"≤ {TARGETS['first'] // 1000} KB"))
+            index = sum(size for url, size in visit["first_requests"] + visit["search_requests"] if "search" in url)
+            rows.append(("… of which search worker + index (material preloads them), gzip",
+                         f"{index / 1000:.1f} KB; a search ('exclusion') then fetched "
+                         f"{visit['search_gzip'] / 1000:.1f} KB more, {visit['search_hits']} results", ""))
+            for url, size in visit["first_requests"] + visit["search_requests"]:
+                print(f"  request {url or '(home page)'}: {size / 1000:.1f} KB gzip", file=sys.stderr)
+
+        rows.append(("peak memory of a build worker (ru_maxrss)", f"{peak_kb / 1024:.0f} MB",
+                     f"≤ {TARGETS['rss_mb']:.0f} MB"))
+        _print_table(rows)
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _print_table(rows: list[tuple[str, str, str]]) -> None:
+    widths = [max(len(r[i]) for r in rows + [("measure", "result", "target")]) for i in range(3)]
+    line = "| " + " | ".join("{:%d}" % w for w in widths) + " |"
+    print(line.format("measure", "result", "target"))
+    print("| " + " | ".join("-" * w for w in widths) + " |")
+    for row in rows:
+        print(line.format(*row))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

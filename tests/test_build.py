@@ -1,0 +1,120 @@
+"""The batch builder: same pages as `mkdocs build`, atomic, and one bad school never stops others."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from macros import fastbuild
+from macros.build import SHARED_ASSETS, build_many, tree_digest
+from macros.fingerprint import FINGERPRINT_FILE
+from macros.model import PROJECT_DIR, SCHOOLS_DIR
+
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+SEED = SCHOOLS_DIR / "st-josephs.yml"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _mkdocs_build(slug: str, site: Path) -> dict[str, bytes]:
+    env = dict(os.environ, SCHOOL=slug, NO_MKDOCS_2_WARNING="1")
+    subprocess.run([str(MKDOCS), "build", "--quiet", "--site-dir", str(site)], cwd=PROJECT_DIR,
+                   env=env, check=True, capture_output=True)
+    return _files(site)
+
+
+@pytest.fixture
+def schools_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "schools"
+    folder.mkdir()
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(folder))
+    return folder
+
+
+def test_the_fast_path_is_on_for_the_pinned_versions():
+    assert fastbuild.supported(), f"pinned {fastbuild.PINNED}, installed {fastbuild.installed_versions()}"
+
+
+def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
+    slugs = ["st-josephs", "westfield"] if (SCHOOLS_DIR / "westfield.yml").exists() else ["st-josephs"]
+    slug = slugs[-1]             # built after another school: the caches are warm
+    standalone = tmp_path / "standalone"
+    results = build_many(slugs, standalone, jobs=1, share_assets=False, force=True)
+    assert all(r.ok for r in results), [r.message for r in results]
+    expected = _mkdocs_build(slug, tmp_path / "mkdocs")
+    built = _files(standalone / slug)
+    assert built.pop(FINGERPRINT_FILE)
+    assert sorted(built) == sorted(expected)
+    different = [name for name in expected if built[name] != expected[name]]
+    assert not different, f"differ from `mkdocs build`: {different}"
+
+    # Shared theme assets: the same bytes, only their location (and the links to them) moved.
+    shared = tmp_path / "shared"
+    results = build_many([slug], shared, jobs=1, share_assets=True, force=True)
+    assert results[0].ok, results[0].message
+    built = _files(shared / slug)
+    built.pop(FINGERPRINT_FILE)
+    moved = {name: data for name, data in _files(shared / SHARED_ASSETS).items()}
+    assert moved and all(expected[name] == data for name, data in moved.items())
+    assert sorted(built) == sorted(set(expected) - set(moved))
+    marker = f"../{SHARED_ASSETS}/".encode()
+    for name, data in built.items():
+        restored = data.replace(marker, b"") if name.endswith(".html") else data
+        assert restored == expected[name], f"{name} differs beyond its asset links"
+
+
+def test_pruned_sites_drop_maps_and_other_search_languages(tmp_path):
+    results = build_many(["st-josephs"], tmp_path, jobs=1, share_assets=False)
+    assert results[0].ok, results[0].message
+    site = tmp_path / "st-josephs"
+    assert not list(site.rglob("*.map"))
+    assert not (site / "assets/javascripts/lunr").exists()
+    assert (site / "search/search_index.json").is_file()
+
+
+def test_a_failing_school_does_not_stop_the_others(tmp_path, schools_dir):
+    shutil.copy(SEED, schools_dir / "good.yml")
+    shutil.copy(SEED, schools_dir / "another.yml")
+    (schools_dir / "broken.yml").write_text("school:\n  name: [unclosed\n", encoding="utf-8")
+    out = tmp_path / "out"
+    results = build_many(["broken", "good", "another"], out, jobs=2)
+    by_slug = {r.slug: r for r in results}
+    assert not by_slug["broken"].ok and "broken.yml" in by_slug["broken"].message
+    assert by_slug["good"].ok and by_slug["another"].ok
+    assert (out / "good/index.html").is_file() and (out / "another/index.html").is_file()
+    assert not (out / "broken").exists()
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "half-built folder left behind"
+
+
+def test_a_failed_rebuild_leaves_the_previous_good_site_untouched(tmp_path, schools_dir):
+    school = schools_dir / "changing.yml"
+    shutil.copy(SEED, school)
+    out = tmp_path / "out"
+    assert build_many(["changing"], out, jobs=1)[0].ok
+    before = tree_digest(out / "changing")
+    school.write_text(school.read_text(encoding="utf-8") + "\nnot_a_field: true\n", encoding="utf-8")
+    result = build_many(["changing"], out, jobs=1)[0]
+    assert not result.ok and not result.skipped
+    assert "changing.yml" in result.message
+    assert tree_digest(out / "changing") == before
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_cli_build_prints_one_line_per_failure(tmp_path, schools_dir):
+    shutil.copy(SEED, schools_dir / "good.yml")
+    (schools_dir / "broken.yml").write_text("school: {name: 1\n", encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", POLICY_SCHOOLS_DIR=str(schools_dir))
+    policy = Path(sys.executable).with_name("policy")
+    run = subprocess.run([str(policy), "build", "--out", str(tmp_path / "site"), "--jobs", "2"],
+                         cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and errors[0].startswith("error: broken: "), run.stderr
+    assert "built 1 of 2" in run.stdout
+    assert (tmp_path / "site/good/index.html").is_file()

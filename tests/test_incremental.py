@@ -1,0 +1,65 @@
+"""Incremental builds: a school is rebuilt only when its inputs change."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from macros.build import build_many
+from macros.fingerprint import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
+from macros.model import MKDOCS_YML, SCHOOLS_DIR
+
+SEED = SCHOOLS_DIR / "st-josephs.yml"
+SLUGS = ["alpha", "bravo", "charlie"]
+
+
+@pytest.fixture
+def schools_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "schools"
+    folder.mkdir()
+    for slug in SLUGS:
+        shutil.copy(SEED, folder / f"{slug}.yml")
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(folder))
+    return folder
+
+
+def test_only_the_edited_school_is_rebuilt(tmp_path, schools_dir):
+    out = tmp_path / "out"
+    first = build_many(SLUGS, out, jobs=2)
+    assert [r.ok and not r.skipped for r in first] == [True] * 3, [r.message for r in first]
+    assert all((out / slug / FINGERPRINT_FILE).is_file() for slug in SLUGS)
+
+    again = build_many(SLUGS, out, jobs=2)
+    assert [r.skipped for r in again] == [True] * 3
+
+    edited = schools_dir / "bravo.yml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# reviewed by governors\n", encoding="utf-8")
+    stamp = {slug: (out / slug / "index.html").stat().st_mtime_ns for slug in SLUGS}
+    after_edit = build_many(SLUGS, out, jobs=2)
+    assert {r.slug: r.skipped for r in after_edit} == {"alpha": True, "bravo": False, "charlie": True}
+    assert all(r.ok for r in after_edit)
+    assert (out / "alpha/index.html").stat().st_mtime_ns == stamp["alpha"]
+    assert (out / "bravo/index.html").stat().st_mtime_ns != stamp["bravo"]
+
+    forced = build_many(SLUGS, out, jobs=2, force=True)
+    assert [r.ok and not r.skipped for r in forced] == [True] * 3
+
+
+def test_a_missing_site_or_shared_asset_is_rebuilt(tmp_path, schools_dir):
+    out = tmp_path / "out"
+    assert all(r.ok for r in build_many(SLUGS[:2], out, jobs=1))
+    shutil.rmtree(out / "alpha")
+    shutil.rmtree(out / "shared-assets")
+    results = build_many(SLUGS[:2], out, jobs=1)
+    assert [r.skipped for r in results] == [False, False]
+    assert (out / "shared-assets").is_dir()
+
+
+def test_fingerprint_covers_the_school_file_and_the_build_mode(tmp_path, schools_dir):
+    shared = shared_fingerprint(MKDOCS_YML, {"share_assets": True})
+    assert shared == shared_fingerprint(MKDOCS_YML, {"share_assets": True})
+    assert shared != shared_fingerprint(MKDOCS_YML, {"share_assets": False})
+    school = schools_dir / "alpha.yml"
+    before = school_fingerprint(school, shared)
+    school.write_text(school.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert school_fingerprint(school, shared) != before
