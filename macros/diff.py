@@ -102,9 +102,17 @@ def plain(markdown: str, limit: int | None = SHORT, words: dict[str, str] | None
     return text
 
 
-def _link(model: Model, name: str) -> str | None:
+def _page(section: str) -> str:
+    return "../" if section == "index" else f"../{section}/"
+
+
+def _link(model: Model, name: str, school: School) -> str | None:
+    """Where a passage appears on the school's site; None where the school's site lacks it."""
     section = model.passage_section.get(name)
-    return f"../{section}/#{name}" if section else None
+    if (not section or section in school.sections or section in school.passages.omit
+            or name in school.passages.omit):
+        return None
+    return f"{_page(section)}#{name}"
 
 
 def _first_passage_using(model: Model, placeholder: str) -> str | None:
@@ -119,7 +127,7 @@ def _choices(school: School, model: Model) -> list[Departure]:
     def add(name: str, model_text: str, school_text: str, placeholder: str) -> None:
         passage = _first_passage_using(model, placeholder)
         found.append(Departure("choice", name, model.passage_section.get(passage or ""),
-                               model_text, school_text, _link(model, passage) if passage else None))
+                               model_text, school_text, _link(model, passage, school) if passage else None))
 
     if chosen.behaviour_approach != default.behaviour_approach:
         add("behaviour approach", approaches.get(default.behaviour_approach, {}).get("name", ""),
@@ -158,7 +166,7 @@ def differences(school: School, model: Model, history: Path | None = None) -> Di
     def passage(kind: str, name: str, school_text: str = "", link: bool = True) -> Departure:
         p = model.passages[name]
         return Departure(kind, name, model.passage_section.get(name), plain(p.text, words=words),
-                         school_text, _link(model, name) if link else None, changes.get(name))
+                         school_text, _link(model, name, school) if link else None, changes.get(name))
 
     touched = []
     for name in edits.omit:
@@ -166,7 +174,7 @@ def differences(school: School, model: Model, history: Path | None = None) -> Di
     for name, added in edits.add_after.items():
         items = [added] if isinstance(added, str) else added
         d = passage("add_after", name, " / ".join(plain(t, None) for t in items))
-        d.link = _link(model, name).replace(f"#{name}", f"#{name}.added-1") if d.link else None
+        d.link = d.link.replace(f"#{name}", f"#{name}.added-1") if d.link else None
         touched.append(d)
     for name, text in edits.replace.items():
         touched.append(passage("replace", name, plain(text, None)))
@@ -177,7 +185,7 @@ def differences(school: School, model: Model, history: Path | None = None) -> Di
     for section in model.sections:
         if section in school.sections:
             result.departures.append(Departure("section", section, section, result.titles.get(section, section),
-                                               plain(school.sections[section]), f"../{section}/"))
+                                               plain(school.sections[section]), _page(section)))
     return result
 
 

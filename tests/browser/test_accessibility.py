@@ -1,0 +1,197 @@
+"""WCAG 2.2 AA in real Chromium: axe on every page of every school, light and dark, and the
+things axe cannot see (heading order, skip link, visible focus, keyboard reach, reflow)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _where(record) -> str:
+    return f"{record.slug or 'landing'}/{record.path}"
+
+
+def test_every_page_of_every_school_was_visited(sites, audit):
+    expected = {(slug, path) for slug, path in sites.all_pages()}
+    visited = {(r.slug, r.path) for r in audit.pages if r.slug}
+    assert visited == expected
+    for slug, school in sites.schools.items():
+        assert {"", "print/", "whos-who/", "accessibility/"} <= set(school.pages), slug
+        assert len(school.pages) >= 15, f"{slug} has only {school.pages}"
+
+
+def test_axe_finds_no_violations_on_any_page_in_light_and_dark(audit, axe_report):
+    runs = sum(len(r.axe) for r in audit.pages)
+    print(f"\naxe (WCAG 2.0/2.1/2.2 A+AA) ran on {len(audit.pages)} pages "
+          f"({len(audit.pages) - 1} school pages + the landing page), {runs} runs "
+          f"(light and dark palettes) at 1280 px, in {audit.seconds:.0f} s")
+    failures = []
+    for record in audit.pages:
+        for palette, violations in record.axe.items():
+            if violations:
+                failures.append(f"{_where(record)} [{palette}]\n{axe_report(violations)}")
+    assert not failures, f"{len(failures)} page/palette runs with violations:\n" + "\n".join(failures)
+
+
+def test_dark_palette_really_was_dark(audit):
+    for record in audit.pages:
+        if "dark" in record.palette_check:
+            assert record.palette_check["light"] != record.palette_check["dark"], _where(record)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_home_pages_at_375px_have_no_violations(sites, new_page, axe_script, axe_run, axe_report, scheme):
+    """A phone, with the reader's system in light or dark mode (material follows it)."""
+    page = new_page(width=375, height=812, color_scheme=scheme, is_mobile=True, has_touch=True)
+    page.context.add_init_script(axe_script)
+    failures = []
+    for slug in sites.schools:
+        page.goto(sites.url(slug))
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+        violations = axe_run(page)
+        if violations:
+            failures.append(f"{slug} at 375 px [{scheme}]\n{axe_report(violations)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_lang_is_british_english(audit):
+    assert {r.lang for r in audit.pages} == {"en-GB"}
+
+
+def test_one_h1_per_page_and_no_skipped_heading_levels(audit):
+    problems = []
+    for record in audit.pages:
+        levels = [level for level, _ in record.headings]
+        if levels.count(1) != 1:
+            problems.append(f"{_where(record)}: {levels.count(1)} h1 elements")
+        if levels and levels[0] != 1:
+            problems.append(f"{_where(record)}: the first heading is h{levels[0]}")
+        for (before, _), (level, text) in zip(record.headings, record.headings[1:]):
+            if level > before + 1:
+                problems.append(f"{_where(record)}: h{before} then h{level} ('{text}')")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_link_has_an_accessible_name_and_none_is_a_placeholder(audit):
+    unnamed = [f"{_where(r)}: {link}" for r in audit.pages for link in r.unnamed_links]
+    placeholders = [f"{_where(r)}: {link}" for r in audit.pages for link in r.placeholder_links]
+    assert not unnamed, "links with no accessible name:\n" + "\n".join(unnamed)
+    assert not placeholders, "placeholder links:\n" + "\n".join(placeholders)
+
+
+def test_no_sideways_scrolling_at_320px_and_200_percent_zoom(audit):
+    wide = [f"{_where(r)}: {w} px wide page scrolls {extra} px sideways"
+            for r in audit.pages for w, extra in r.overflow.items() if extra > 0]
+    assert not wide, "\n".join(wide)
+
+
+def test_no_script_errors(audit):
+    errors = [f"{_where(r)}: {e}" for r in audit.pages for e in r.errors]
+    assert not errors, "\n".join(errors)
+
+
+def test_every_school_page_has_a_skip_link_to_its_content(audit):
+    missing = [_where(r) for r in audit.pages if r.slug and not r.skip_link]
+    assert not missing, f"pages without a skip link: {missing}"
+
+
+def test_skip_link_is_first_visible_on_focus_and_moves_to_the_content(sites, page):
+    page.goto(sites.url(next(iter(sites.schools)), "exclusion/"))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement;
+        const r = e.getBoundingClientRect();
+        return {cls: e.className, text: e.textContent.trim(), href: e.getAttribute('href'),
+                visible: r.width > 1 && r.height > 1 && r.top >= 0 && r.left >= 0}; }""")
+    assert "md-skip" in focused["cls"] and focused["text"] == "Skip to content", focused
+    assert focused["visible"], "the skip link is not visible when it has focus"
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash.length > 1")
+    target = page.evaluate("decodeURIComponent(location.hash.slice(1))")
+    assert page.evaluate("(id) => document.getElementById(id).tagName", target) == "H1"
+
+
+def _focus_is_visible(page) -> dict:
+    return page.evaluate("""() => {
+      let e = document.activeElement;
+      if (!e || e === document.body) return {ok: false, what: 'body'};
+      // A visually hidden radio button (material's palette switch) shows focus on its label.
+      if (e.matches('input.md-option')) e = e.closest('[data-md-component="palette"]').querySelector('label:not([hidden])');
+      const s = getComputedStyle(e);
+      const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+      const shadow = s.boxShadow && s.boxShadow !== 'none';
+      const r = e.getBoundingClientRect();
+      return {ok: (outline || shadow) && r.width > 0 && r.height > 0,
+              what: e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40),
+              outline: s.outlineStyle + ' ' + s.outlineWidth, shadow: s.boxShadow};
+    }""")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_is_always_visible(sites, new_page, scheme):
+    page = new_page(color_scheme=scheme)
+    page.goto(sites.url(next(iter(sites.schools)), "whos-who/"))
+    seen = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        state = _focus_is_visible(page)
+        if state["what"] == "body":
+            continue
+        assert state["ok"], f"focus not visible on {state}"
+        seen.add(state["what"])
+    assert len(seen) >= 20, f"Tab reached only {len(seen)} controls"
+
+
+def _tab_until(page, selector: str, limit: int = 80) -> bool:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return True
+    return False
+
+
+def test_keyboard_reaches_search_on_desktop_and_it_works(sites, page, search):
+    slug = next(iter(sites.schools))
+    page.goto(sites.url(slug, "attendance/"))
+    assert _tab_until(page, "input.md-search__input"), "Tab never reached the search box"
+    page.keyboard.type("attendance", delay=15)
+    page.wait_for_selector(".md-search-result__item")
+    page.keyboard.press("Escape")
+
+
+def test_keyboard_reaches_search_and_menu_on_a_phone(sites, new_page):
+    page = new_page(width=375, height=812, is_mobile=True, has_touch=True)
+    page.goto(sites.url(next(iter(sites.schools)), "attendance/"))
+    assert _tab_until(page, 'label[for="__search"][role="button"]'), "Tab never reached the search button"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.matches('input.md-search__input')")
+    page.keyboard.type("exclusion", delay=15)
+    page.wait_for_selector(".md-search-result__item")
+    page.keyboard.press("Escape")
+    page.goto(sites.url(next(iter(sites.schools)), "attendance/"))
+    assert _tab_until(page, 'label[for="__drawer"][role="button"]'), "Tab never reached the menu button"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.getElementById('__drawer').checked"), "Enter did not open the menu"
+
+
+def test_keyboard_reaches_the_version_selector_of_a_published_site(sites, page):
+    """A published site (built with the publishing config, as `policy publish` builds it) has
+    mike's version selector, listing the versions.json beside the versions."""
+    from macros.build import build_school
+    from macros.publish import _publish_config
+
+    slug = next(iter(sites.schools))
+    versioned = sites.root / "versioned"
+    config = _publish_config(versioned / "unused")
+    try:
+        build_school(slug, versioned, config_file=config)
+    finally:
+        config.unlink()
+    (versioned / "versions.json").write_text(
+        json.dumps([{"version": slug, "title": "2024-25", "aliases": ["latest"]}]), encoding="utf-8")
+    page.goto(f"{sites.base}versioned/{slug}/")
+    page.wait_for_selector(".md-version__current", state="attached")
+    assert page.inner_text(".md-version__current").startswith("2024-25")
+    assert _tab_until(page, ".md-version__current, .md-version__link"), "Tab never reached the version selector"
