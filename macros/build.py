@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 from . import fastbuild
 from .errors import PolicyError, Problem
 from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerprint,
-                          stored_shared_assets, write_fingerprint)
+                          stored_shared_assets, write_fingerprint, write_summary)
 from .loader import load_school, school_path
 from .mkdocs_hooks import PRUNE_DIRS, PRUNE_GLOBS, prune_site  # noqa: F401  (re-exported)
 from .model import MKDOCS_YML, load_model
@@ -51,7 +51,7 @@ class BuildResult:
     peak_rss_kb: int = 0           # peak resident memory of the process that built it
 
 
-def _run_mkdocs(slug: str, site_dir: Path, config_file: Path) -> None:
+def _run_mkdocs(slug: str, site_dir: Path, config_file: Path, skip_404: bool = False) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -64,6 +64,8 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path) -> None:
         config = load_config(str(config_file), site_dir=str(site_dir))
         if fast:
             fastbuild.mark_config(config)
+        if skip_404:            # not rendered at all rather than rendered and removed
+            config.theme.static_templates.discard("404.html")
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -135,20 +137,27 @@ def _share_assets(site: Path, out_dir: Path) -> list[str]:
 # --- One school ------------------------------------------------------------------------
 
 def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
-                 share_assets: bool = False, fingerprint: str | None = None) -> Path:
+                 share_assets: bool = False, fingerprint: str | None = None,
+                 drop_404: bool = False) -> Path:
     """Validate and build one school into `out_dir/slug`; raise PolicyError if it cannot.
 
     With `share_assets`, material's bundles go to `out_dir/shared-assets/` (see above).
-    `fingerprint`, when given, is stored in the site for incremental builds.
+    `fingerprint`, when given, is stored in the site for incremental builds. `drop_404`
+    leaves out the school's own `404.html` (see `build_many`). Every site gets a small
+    summary (`.policy-summary.json`) the landing page reads instead of re-loading the school.
     """
-    load_school(school_path(slug), load_model())
+    school_file = school_path(slug)
+    school = load_school(school_file, load_model())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".building-{slug}-", dir=out_dir))
     try:
-        _run_mkdocs(slug, staging, Path(config_file))
+        _run_mkdocs(slug, staging, Path(config_file), skip_404=drop_404)
         _prune(staging)
+        if drop_404:
+            (staging / "404.html").unlink(missing_ok=True)
         shared = _share_assets(staging, out_dir) if share_assets else []
+        write_summary(staging, school, school_file)
         if fingerprint:
             write_fingerprint(staging, fingerprint, shared)
         _swap_into_place(staging, out_dir / slug)
@@ -164,10 +173,13 @@ def _peak_rss_kb() -> int:
 
 def _build_one(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, share_assets: bool = False,
                fingerprint: str | None = None) -> BuildResult:
+    # Sites built into one folder (shared assets) are published together: GitHub Pages serves
+    # only the root 404.html, so a school's own 404.html is dead weight there.
     started = time.perf_counter()
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        build_school(slug, out_dir, config_file, share_assets=share_assets, fingerprint=fingerprint)
+        build_school(slug, out_dir, config_file, share_assets=share_assets, fingerprint=fingerprint,
+                     drop_404=share_assets)
     except PolicyError as error:
         return BuildResult(slug, False, str(error), time.perf_counter() - started, peak_rss_kb=_peak_rss_kb())
     except Exception as error:  # noqa: BLE001 — one school's crash must not stop the others

@@ -11,7 +11,19 @@ one worker process these caches keep that work from the first build and reuse it
   changes it per build;
 - one listing of the theme's static files per theme (the per-build step that skips theme
   files a docs file overrides still runs, so the result is the same);
-- the `git` information once per process.
+- the `git` information once per process;
+- the theme's compiled templates also on disk (Jinja's own bytecode cache, in
+  `~/.cache/policy-sites/` or POLICY_CACHE_DIR; empty turns it off), so a new process that
+  rebuilds one school does not compile them again;
+- mkdocs-macros' compiled page templates: every school's pages start from the same model
+  Markdown, so the Jinja code compiled from a page's source is kept (keyed by the source
+  and everything in the macros environment that affects compiling: delimiters, options,
+  extensions; compiled without constant folding, which could call a build's own filters)
+  and bound to each build's own environment, which is what Jinja's bytecode cache does;
+- the parsed mkdocs.yml (a deep copy each time; only for a file without YAML tags such as
+  `!ENV` and without `INHERIT`, whose result could change between builds);
+- mkdocs-macros' `on_pre_build` serialises every variable to JSON for a debug message
+  even when debug logging is off (~30 ms a build); it is skipped unless debug is on.
 
 Each school still gets a fresh `load_config` and its own plugin instances, so
 mkdocs-macros runs `define_env` (which reads SCHOOL) for every school.
@@ -28,6 +40,7 @@ import os
 import threading
 import types
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0"}
 # Plugins whose hooks neither change the theme's Jinja environment nor add theme files.
@@ -38,7 +51,11 @@ _installed = False
 _env_cache: dict[tuple, object] = {}
 _theme_files_cache: dict[tuple, list[tuple[str, str]]] = {}
 _git_info: dict | None = None
-stats = {"env_hits": 0, "env_misses": 0, "files_hits": 0, "files_misses": 0}
+_code_cache: dict[tuple, object] = {}
+_yaml_cache: dict[tuple, dict] = {}
+_CODE_CACHE_MAX = 1024
+stats = {"env_hits": 0, "env_misses": 0, "files_hits": 0, "files_misses": 0,
+         "code_hits": 0, "code_misses": 0, "yaml_hits": 0}
 
 
 def installed_versions() -> dict[str, str | None]:
@@ -93,6 +110,7 @@ def install() -> bool:
             if env is None:
                 stats["env_misses"] += 1
                 env = _env_cache[key] = plain_get_env(self)
+                _add_bytecode_cache(env, key)
             else:
                 stats["env_hits"] += 1
             return env
@@ -122,8 +140,137 @@ def install() -> bool:
         Theme.get_env = cached_get_env
         Files.add_files_from_theme = cached_add_files_from_theme
         macros_context.get_git_info = cached_git_info
+        _install_macros_patches()
+        _install_yaml_cache()
         _installed = True
         return True
+
+
+def cache_dir() -> Path | None:
+    """Where compiled theme templates are kept between processes (POLICY_CACHE_DIR; empty: off)."""
+    configured = os.environ.get("POLICY_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "policy-sites"
+
+
+def _add_bytecode_cache(env, key: tuple) -> None:
+    """Jinja's own bytecode cache on the theme's environment, so a new process (a rebuild of
+    one school) does not compile material's ~40 templates again (~0.5 s). Jinja checks each
+    entry against the template's source and the Python version; the folder is per theme
+    folders, locale, extensions and Jinja version."""
+    import hashlib
+
+    import jinja2
+    from jinja2 import FileSystemBytecodeCache
+
+    root = cache_dir()
+    if root is None:
+        return
+    identity = repr((key, sorted(env.extensions), jinja2.__version__, _compile_signature(env)[1:13]))
+    folder = root / ("jinja-" + hashlib.sha256(identity.encode()).hexdigest()[:16])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".writable"
+        probe.write_bytes(b"")
+    except OSError:
+        return                  # no writable cache: compile as usual
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
+def _compile_signature(env) -> tuple:
+    """Everything in a Jinja environment that changes what `compile` produces."""
+    return (type(env), env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string,
+            env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+            env.newline_sequence, env.keep_trailing_newline, env.optimized, env.is_async,
+            env.finalize, env.autoescape, env.code_generator_class, tuple(sorted(env.extensions)))
+
+
+def _cached_compile(env, plain_compile):
+    def compile(source, name=None, filename=None, raw=False, defer_init=False):
+        if raw or not isinstance(source, str):
+            return plain_compile(source, name, filename, raw, defer_init)
+        key = (_compile_signature(env), source, name, filename, defer_init)
+        code = _code_cache.get(key)
+        if code is None:
+            stats["code_misses"] += 1
+            # Without Jinja's optimizer, which may call this build's filters at compile time
+            # (constant folding); the code then depends on nothing but the source and the
+            # signature, and renders the same.
+            optimized, env.optimized = env.optimized, False
+            try:
+                code = plain_compile(source, name, filename, raw, defer_init)
+            finally:
+                env.optimized = optimized
+            if len(_code_cache) >= _CODE_CACHE_MAX:
+                _code_cache.clear()
+            _code_cache[key] = code
+        else:
+            stats["code_hits"] += 1
+        return code
+    return compile
+
+
+def _install_macros_patches() -> None:
+    import logging
+
+    from mkdocs_macros import plugin as macros_plugin
+    from mkdocs_macros import util as macros_util
+
+    plain_on_config = macros_plugin.MacrosPlugin.on_config
+    plain_on_pre_build = macros_plugin.MacrosPlugin.on_pre_build
+
+    def on_config(self, config):
+        result = plain_on_config(self, config)
+        env = getattr(self, "_env", None)
+        if env is not None and getattr(config.theme, "_policy_cache_ok", False):
+            env.compile = _cached_compile(env, env.compile)    # this build's env only
+        return result
+
+    def on_pre_build(self, *, config):
+        if macros_util.LOG.isEnabledFor(logging.DEBUG):
+            return plain_on_pre_build(self, config=config)
+        # The same trace lines; the debug payloads (JSON of every variable) would be dropped.
+        macros_util.trace("Config variables:", list(self.variables.keys()))
+        if self.macros:
+            macros_util.trace("Config macros:", list(self.macros.keys()))
+        if self.filters:
+            macros_util.trace("Config filters:", list(self.filters.keys()))
+
+    macros_plugin.MacrosPlugin.on_config = on_config
+    macros_plugin.MacrosPlugin.on_pre_build = on_pre_build
+
+
+def _install_yaml_cache() -> None:
+    import copy
+
+    import mkdocs.config.defaults
+
+    plain_yaml_load = mkdocs.config.defaults.yaml_load
+
+    def yaml_load(source, loader=None):
+        # MkDocsConfig.load_file's loader differs per config only by the `!relative` tag.
+        name = getattr(source, "name", None)
+        if not isinstance(name, str) or not hasattr(source, "seek"):
+            return plain_yaml_load(source, loader)
+        start = source.tell()
+        data = source.read()
+        source.seek(start)
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        if "!" in text or "INHERIT" in text:
+            return plain_yaml_load(source, loader)
+        key = (name, text)
+        if key not in _yaml_cache:
+            if len(_yaml_cache) > 16:
+                _yaml_cache.clear()
+            _yaml_cache[key] = plain_yaml_load(source, loader)
+        else:
+            stats["yaml_hits"] += 1
+        return copy.deepcopy(_yaml_cache[key])
+
+    mkdocs.config.defaults.yaml_load = yaml_load
 
 
 def _list_theme_files(env, config) -> list[tuple[str, str]]:

@@ -35,6 +35,11 @@ def define_env(env) -> None:
     env.conf["site_name"] = _markup(f"{school.school.name}: {model.meta['short_title']}")
     env.conf["site_description"] = _markup(f"{school.school.name}'s policy for the education of children "
                                            f"with a social worker, based on the {model.version_label} model policy.")
+    # Every page's footer says which version of whose policy this is, and which model it follows.
+    version = f"version {school.version}, " if school.version else ""
+    env.conf["copyright"] = _markup(
+        f"{school.school.name} policy, {version}ratified {school.dates.ratified}, next review "
+        f"{school.dates.next_review}. Based on the model policy {model.version_label}.")
     # For overrides/partials/review-notice.html: the last day of the next review, as ISO.
     env.conf["extra"]["policy_next_review"] = school.dates.next_review.end.isoformat()
     env.conf["extra"]["policy_next_review_text"] = str(school.dates.next_review)
@@ -68,11 +73,30 @@ def _markup(text: str) -> Markup:
 def _whole_policy(env, context: PageContext) -> str:
     """Every section in reading order on one page, for printing (one h1: the title)."""
     parts = []
+    # Fast path: macros/mkdocs_hooks.py fills the other sections in from their rendered pages.
+    if _print_assembled_by_hook(env) and context.model.sections[:1] == ["index"]:
+        env.page.meta[PRINT_SECTIONS_META] = [f"{s}.md" for s in context.model.sections[1:]]
+        section = "index"
+        source = (DOCS_DIR / f"{section}.md").read_text(encoding="utf-8")
+        parts.append(context.finish_section(section, env.render(source, force_rendering=True)))
+        return "\n\n".join([*parts, PRINT_PLACEHOLDER])
     for section in context.model.sections:
         source = (DOCS_DIR / f"{section}.md").read_text(encoding="utf-8")
         markdown = context.finish_section(section, env.render(source, force_rendering=True))
         parts.append(markdown if section == "index" else demote_headings(markdown))
     return "\n\n".join(parts)
+
+
+PRINT_PLACEHOLDER = "<!-- policy:print-sections -->"     # as in macros/mkdocs_hooks.py
+PRINT_SECTIONS_META = "policy_print_sections"
+
+
+def _print_assembled_by_hook(env) -> bool:
+    """True when mkdocs.yml's hooks include mkdocs_hooks.py (and POLICY_PRINT_FROM_HTML≠0)."""
+    if os.environ.get("POLICY_PRINT_FROM_HTML", "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    return env.page is not None and any(
+        getattr(plugin, "ASSEMBLES_PRINT_PAGE", False) for plugin in env.conf["plugins"].values())
 
 
 def on_post_page_macros(env) -> None:

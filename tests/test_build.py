@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from macros import fastbuild
 from macros.build import SHARED_ASSETS, build_many, tree_digest
-from macros.fingerprint import FINGERPRINT_FILE
+from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
 from macros.model import PROJECT_DIR, SCHOOLS_DIR
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -49,7 +51,7 @@ def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
     assert all(r.ok for r in results), [r.message for r in results]
     expected = _mkdocs_build(slug, tmp_path / "mkdocs")
     built = _files(standalone / slug)
-    assert built.pop(FINGERPRINT_FILE)
+    assert built.pop(FINGERPRINT_FILE) and built.pop(SUMMARY_FILE)
     assert sorted(built) == sorted(expected)
     different = [name for name in expected if built[name] != expected[name]]
     assert not different, f"differ from `mkdocs build`: {different}"
@@ -60,9 +62,12 @@ def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
     assert results[0].ok, results[0].message
     built = _files(shared / slug)
     built.pop(FINGERPRINT_FILE)
+    built.pop(SUMMARY_FILE)
     moved = {name: data for name, data in _files(shared / SHARED_ASSETS).items()}
     assert moved and all(expected[name] == data for name, data in moved.items())
-    assert sorted(built) == sorted(set(expected) - set(moved))
+    # Sites published together leave out their own 404.html (GitHub Pages serves the root one).
+    assert "404.html" in expected and "404.html" not in built
+    assert sorted(built) == sorted(set(expected) - set(moved) - {"404.html"})
     marker = f"../{SHARED_ASSETS}/".encode()
     for name, data in built.items():
         restored = data.replace(marker, b"") if name.endswith(".html") else data
@@ -118,3 +123,67 @@ def test_cli_build_prints_one_line_per_failure(tmp_path, schools_dir):
     assert len(errors) == 1 and errors[0].startswith("error: broken: "), run.stderr
     assert "built 1 of 2" in run.stdout
     assert (tmp_path / "site/good/index.html").is_file()
+
+
+def _print_page(slug: str, out: Path, **env) -> str:
+    run = subprocess.run([str(MKDOCS), "build", "--quiet", "--site-dir", str(out)], cwd=PROJECT_DIR,
+                         env=dict(os.environ, SCHOOL=slug, NO_MKDOCS_2_WARNING="1", **env),
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return (out / "print/index.html").read_text(encoding="utf-8")
+
+
+def test_print_page_from_section_html_equals_the_markdown_path(tmp_path, schools_dir):
+    """The print page is assembled from the sections' HTML (macros/mkdocs_hooks.py); it is
+    byte-identical to converting the whole policy's Markdown again (the old path), also for a
+    school that leaves a section out, writes its own sections, and repeats a heading."""
+    data = (SCHOOLS_DIR / "westfield.yml").read_text(encoding="utf-8")
+    assert "\n  omit:\n" in data and not re.search(r"^sections:", data, re.M)
+    data = data.replace("\n  omit:\n", "\n  omit:\n    - equality\n", 1)
+    data = data.rstrip() + """
+sections:
+  index: |
+    ## Our own index heading
+
+    Text.
+  intention: |
+    # Our intention
+
+    ## Deep
+
+    Words.
+  planning: |
+    # Our planning
+
+    ## Deep
+
+    ###### Six
+"""
+    (schools_dir / "variant.yml").write_text(data, encoding="utf-8")
+    for slug in ("variant", "dacorum"):
+        if slug == "dacorum":
+            shutil.copy(SCHOOLS_DIR / "dacorum-esc.yml", schools_dir / "dacorum.yml")
+        fast = _print_page(slug, tmp_path / f"{slug}-fast")
+        slow = _print_page(slug, tmp_path / f"{slug}-slow", POLICY_PRINT_FROM_HTML="0")
+        assert fast == slow, f"{slug}: the assembled print page differs from the Markdown path"
+    ids = re.findall(r'<h[1-6][^>]*\sid="([^"]+)"', fast)
+    assert len(ids) == len(set(ids))
+    variant = (tmp_path / "variant-fast/print/index.html").read_text(encoding="utf-8")
+    assert 'id="deep"' in variant and 'id="deep_1"' in variant
+    assert 'id="intention"' in variant and 'id="equality"' not in variant     # left out
+
+
+def test_landing_reads_each_sites_summary_and_notices_an_edited_school(tmp_path, schools_dir):
+    from macros.landing import write_landing
+
+    shutil.copy(SEED, schools_dir / "good.yml")
+    out = tmp_path / "out"
+    assert build_many(["good"], out, jobs=1)[0].ok
+    assert (out / "good" / SUMMARY_FILE).is_file()
+    name = re.search(r"^  name: (.+)$", (schools_dir / "good.yml").read_text(encoding="utf-8"), re.M)[1]
+    assert str(escape(name.strip("'\""))) in write_landing(out).read_text(encoding="utf-8")
+    # The school file changes but the site is not rebuilt: the landing reads the file itself.
+    school = schools_dir / "good.yml"
+    school.write_text(re.sub(r"^  name: .+$", "  name: Renamed Academy", school.read_text(encoding="utf-8"),
+                             count=1, flags=re.M), encoding="utf-8")
+    assert "Renamed Academy" in write_landing(out).read_text(encoding="utf-8")
