@@ -33,7 +33,7 @@ from .errors import PolicyError, Problem
 from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerprint,
                           stored_shared_assets, write_fingerprint, write_summary)
 from .loader import load_school, school_path
-from .mkdocs_hooks import PRUNE_DIRS, PRUNE_GLOBS, prune_site  # noqa: F401  (re-exported)
+from .output_hooks import PRUNE_DIRS, PRUNE_GLOBS, prune_site  # noqa: F401  (re-exported)
 from .model import MKDOCS_YML, load_model
 
 SHARED_ASSETS = "shared-assets"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .diff import plain, words_of
 from .errors import PolicyError
-from .history import model_changes
+from .model_history import model_changes
 from .loader import all_slugs, load_school, school_path
 from .model import DOCS_DIR, Model, load_model
 from .schema import School

@@ -129,7 +129,7 @@ def _cmd_diff(args) -> int:
 
 
 def _cmd_snapshot(args) -> int:
-    from .history import write_snapshot
+    from .model_history import write_snapshot
     from .model import load_model
 
     path = write_snapshot(load_model(), force=args.force)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .context import inline_text
-from .history import ModelChange, model_changes
+from .model_history import ModelChange, model_changes
 from .model import Model
 from .schema import Choices, School, Vacancy
 

@@ -161,15 +161,7 @@ def _position(path: tuple, positions: dict) -> Position | None:
 
 def _allowed_keys(path: tuple) -> list[str]:
     """The keys the schema allows in the mapping at `path` (for "did you mean")."""
-    model: Any = School
-    for part in path:
-        if isinstance(part, int) or model is None:
-            continue
-        fields = getattr(model, "model_fields", {})
-        if part not in fields:
-            return []
-        model = _model_of(fields[part].annotation)
-    return list(getattr(model, "model_fields", {}))
+    return list(getattr(_allowed_model(path), "model_fields", {}))
 
 
 def _model_of(annotation: Any) -> Any:

@@ -73,7 +73,7 @@ def _markup(text: str) -> Markup:
 def _whole_policy(env, context: PageContext) -> str:
     """Every section in reading order on one page, for printing (one h1: the title)."""
     parts = []
-    # Fast path: macros/mkdocs_hooks.py fills the other sections in from their rendered pages.
+    # Fast path: macros/output_hooks.py fills the other sections in from their rendered pages.
     if _print_assembled_by_hook(env) and context.model.sections[:1] == ["index"]:
         env.page.meta[PRINT_SECTIONS_META] = [f"{s}.md" for s in context.model.sections[1:]]
         section = "index"
@@ -87,12 +87,12 @@ def _whole_policy(env, context: PageContext) -> str:
     return "\n\n".join(parts)
 
 
-PRINT_PLACEHOLDER = "<!-- policy:print-sections -->"     # as in macros/mkdocs_hooks.py
+PRINT_PLACEHOLDER = "<!-- policy:print-sections -->"     # as in macros/output_hooks.py
 PRINT_SECTIONS_META = "policy_print_sections"
 
 
 def _print_assembled_by_hook(env) -> bool:
-    """True when mkdocs.yml's hooks include mkdocs_hooks.py (and POLICY_PRINT_FROM_HTML≠0)."""
+    """True when mkdocs.yml's hooks include output_hooks.py (and POLICY_PRINT_FROM_HTML≠0)."""
     if os.environ.get("POLICY_PRINT_FROM_HTML", "1").strip().lower() in ("0", "false", "no", "off"):
         return False
     return env.page is not None and any(

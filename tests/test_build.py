@@ -134,7 +134,7 @@ def _print_page(slug: str, out: Path, **env) -> str:
 
 
 def test_print_page_from_section_html_equals_the_markdown_path(tmp_path, schools_dir):
-    """The print page is assembled from the sections' HTML (macros/mkdocs_hooks.py); it is
+    """The print page is assembled from the sections' HTML (macros/output_hooks.py); it is
     byte-identical to converting the whole policy's Markdown again (the old path), also for a
     school that leaves a section out, writes its own sections, and repeats a heading."""
     data = (SCHOOLS_DIR / "westfield.yml").read_text(encoding="utf-8")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros import cli, history
+from macros import cli, model_history
 from macros.build import build_school
 from macros.diff import differences, render_markdown, render_text
-from macros.history import model_changes, read_snapshot, snapshot_data, write_snapshot
+from macros.model_history import model_changes, read_snapshot, snapshot_data, write_snapshot
 from macros.loader import load_school, school_path
 from macros.model import DOCS_DIR, load_model
 
@@ -28,7 +28,7 @@ def old_history(tmp_path, monkeypatch):
     folder = tmp_path / "model-history"
     folder.mkdir()
     (folder / "12.json").write_text(json.dumps(snapshot), encoding="utf-8")
-    monkeypatch.setattr(history, "history_dir", lambda docs_dir=DOCS_DIR: folder)
+    monkeypatch.setattr(model_history, "history_dir", lambda docs_dir=DOCS_DIR: folder)
     return folder
 
 
@@ -89,7 +89,7 @@ def test_a_school_without_model_reviewed_or_an_unknown_issue_is_not_flagged(old_
 
 
 def test_snapshot_command_writes_once(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(history, "history_dir", lambda docs_dir=DOCS_DIR: tmp_path)
+    monkeypatch.setattr(model_history, "history_dir", lambda docs_dir=DOCS_DIR: tmp_path)
     assert cli.main(["snapshot"]) == 0
     assert (tmp_path / "12.json").is_file()
     assert cli.main(["snapshot"]) == 1
