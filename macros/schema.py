@@ -41,9 +41,18 @@ def _plain(value: str) -> str:
     return value
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
+
+
 def _markdown(value: str) -> str:
-    """School Markdown may link only to web pages, email addresses and phone numbers."""
+    """School Markdown may link only to web pages, email addresses and phone numbers.
+
+    Pictures are refused: one from another website would tell that website who reads the policy.
+    """
     _plain(value)
+    if _IMAGE.search(value):
+        raise ValueError("pictures are not allowed in school text (a picture from another website "
+                         "would tell it who reads the policy); describe it in words or link to it")
     for inline, definition in _LINK_TARGET.findall(value):
         target = inline or definition
         if not target.lower().startswith(_SAFE_SCHEMES):

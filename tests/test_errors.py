@@ -169,6 +169,11 @@ CASES = [
                               '"See [our page](javascript:alert(1))."')],
          field="passages.add_after.impact.families", line=line_of("    impact.families:"),
          says=["the link 'javascript:alert(1' is not a web address; links must start with https://"]),
+    Case("picture-from-another-website", [('"We also run a weekly family coffee morning."',
+                                           '"![Our logo](https://tracker.example/logo.png)"')],
+         field="passages.add_after.impact.families", line=line_of("    impact.families:"),
+         says=["pictures are not allowed in school text (a picture from another website would tell it "
+               "who reads the policy); describe it in words or link to it"]),
     Case("javascript-reference-definition", [('"We also run a weekly family coffee morning."',
                                               '"See [our page][ours].\\n\\n[ours]: javascript:alert(1)"')],
          field="passages.add_after.impact.families", line=line_of("    impact.families:"),
