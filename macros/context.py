@@ -19,6 +19,7 @@ ROLE_NAMES = ("designated_teacher", "designated_governor", "safeguarding_lead")
 VAGUE_LINK_TEXT = {"here", "website", "guidance", "toolkit", "checklist", "link", "this", "click here"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!<>&])")
 _REFERENCE_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[([a-z0-9-]+)\]")
+_REFERENCE_DEFINITION = re.compile(r"^((?:[ \t]*(?:[-*+]|\d+[.)]|&gt;)?[ \t]*)*)\[(?=[^\]\n]*\]:)", re.M)
 _HEADING_LINE = re.compile(r"^(#{1,6})(?=\s)", re.M)
 
 
@@ -31,9 +32,11 @@ def inline_text(value: str | None) -> str:
 
 
 def school_markdown(value: str) -> str:
-    """A school's Markdown with raw HTML shown as text and attribute lists disabled."""
+    """A school's Markdown with raw HTML shown as text, attribute lists disabled and no
+    reference definitions (a definition is page-wide and its address escapes the link check)."""
     text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("{", "\\{").replace("}", "\\}")
+    text = text.replace("{", "\\{").replace("}", "\\}")
+    return _REFERENCE_DEFINITION.sub(r"\1\\[", text)
 
 
 def _normalise_headings(markdown: str, top: int) -> str:

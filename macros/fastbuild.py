@@ -13,7 +13,7 @@ one worker process these caches keep that work from the first build and reuse it
   files a docs file overrides still runs, so the result is the same);
 - the `git` information once per process;
 - the theme's compiled templates also on disk (Jinja's own bytecode cache, in
-  `~/.cache/policy-sites/` or POLICY_CACHE_DIR; empty turns it off), so a new process that
+  the project's `.cache/templates/` or POLICY_CACHE_DIR; empty turns it off), so a new process that
   rebuilds one school does not compile them again;
 - mkdocs-macros' compiled page templates: every school's pages start from the same model
   Markdown, so the Jinja code compiled from a page's source is kept (keyed by the source
@@ -151,8 +151,7 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("POLICY_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "policy-sites"
+    return Path(__file__).resolve().parent.parent / ".cache" / "templates"
 
 
 def _add_bytecode_cache(env, key: tuple) -> None:

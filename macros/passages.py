@@ -11,6 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from .errors import PolicyError, Problem
+
 NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+"
 MARKER_LINE = re.compile(rf"^(?P<indent>[ ]*)\{{:\s*#(?P<id>{NAME})(?P<classes>(?:\s+\.[a-z0-9-]+)*)\s*\}}\s*$")
 HEADING = re.compile(rf"^(?P<hashes>#{{1,6}})\s+(?P<text>.*?)\s*\{{:\s*#(?P<id>[a-z0-9.-]+)\s*\}}\s*$")
@@ -62,7 +64,8 @@ def _find_span_start(text: str, end: int) -> int:
             if depth == 0:
                 return i
             depth -= 1
-    raise ValueError("a span's closing `]{: #…}` has no opening `[`")
+    raise PolicyError(Problem("docs", f"a span's closing `]{{: #…}}` has no opening `[`: "
+                              f"…{text[max(0, end - 60):end + 20]}…"))
 
 
 def spans_in(text: str) -> list[Passage]:

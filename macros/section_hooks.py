@@ -1,16 +1,20 @@
-"""mkdocs hooks: a section the school leaves out entirely is left out of the site and its nav.
+"""mkdocs hooks for the school's sections: a section the school leaves out entirely is left
+out of the site and its nav, and no page may carry a link that runs code.
 
-Listed under `hooks:` in mkdocs.yml. The decision is the school's (`passages.omit` naming a
+Listed under `hooks:` in mkdocs.yml. The decisions are the school's (`passages.omit` naming a
 section's top heading); this file only tells mkdocs.
 """
 from __future__ import annotations
 
 import os
+import re
+from html.parser import HTMLParser
 
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
+from macros.errors import PolicyError, Problem
 from macros.loader import load_school, school_path
 from macros.model import load_model
 
@@ -54,3 +58,31 @@ def on_nav(nav, config, files):
         if after is not None:
             after.previous_page = before
     return nav
+
+
+_ADDRESS_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset"}
+_UNSAFE_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data)\s*:", re.I)
+
+
+class _AddressFinder(HTMLParser):
+    """The addresses in a page's real tags (text that merely looks like a tag is not one)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.addresses: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.addresses += [value or "" for name, value in attrs if name in _ADDRESS_ATTRIBUTES]
+
+
+def on_page_content(content, page, config, files):
+    """The model never links to code, so a page that does was fed one by a school file:
+    refuse to build it rather than publish it (the loader's checks should have said so)."""
+    finder = _AddressFinder()
+    finder.feed(content)
+    for address in finder.addresses:
+        if _UNSAFE_SCHEME.match(address):
+            slug = os.environ.get("SCHOOL", "")
+            raise PolicyError(Problem(f"schools/{slug}.yml", f"the page {page.file.src_uri} would link to "
+                                      f"'{address[:40]}', which runs code; remove that link"))
+    return content

@@ -6,9 +6,9 @@ environment variable (`SCHOOL=westfield mkdocs build`), which `policy build` set
 from __future__ import annotations
 
 import os
+import re
 
 from markupsafe import Markup
-import re
 
 from .context import PageContext, build_context
 from .diff import differences, render_markdown

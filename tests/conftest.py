@@ -1,6 +1,7 @@
 """Shared fixtures: the four seed schools built once, with real mkdocs, for the whole run."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,18 @@ from macros.build import build_many
 from macros.landing import write_landing
 
 SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_template_cache(tmp_path_factory):
+    """Every test run compiles the theme's templates afresh, as a new machine would."""
+    previous = os.environ.get("POLICY_CACHE_DIR")
+    os.environ["POLICY_CACHE_DIR"] = str(tmp_path_factory.mktemp("template-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("POLICY_CACHE_DIR", None)
+    else:
+        os.environ["POLICY_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

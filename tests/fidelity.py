@@ -7,13 +7,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-SEEDS = {
-    "st-josephs": "000_f737369133c58063.txt",
-    "westfield": "001_b1ffdbb6275d232e.txt",
-    "hartsfield": "002_0aa9a2015e8d1c57.txt",
-    "dacorum-esc": "003_0d6e356512ec5f0e.txt",
-}
+SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+SEEDS = {slug: f"{slug}.txt" for slug in ("st-josephs", "westfield", "hartsfield", "dacorum-esc")}
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 
 

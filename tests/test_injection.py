@@ -38,6 +38,9 @@ HOSTILE_MARKDOWN = [
     "<iframe src=javascript:alert(1)></iframe>",
     '<div markdown="1" onclick="alert(1)">x</div>',
     "<javascript:alert(1)>",
+    # Reference definitions are page-wide, may hide in a list item, and take any address.
+    "Click [ev2][] here.\n\n- item\n\n    [ev2]: javascript:alert(2)",
+    "> [ev4]: javascript:alert(4)\n\n[ev4][]",
 ]
 
 
@@ -186,3 +189,18 @@ def test_template_syntax_is_refused_with_a_clear_message(tmp_path, capsys, monke
                "text only" == p.message for p in error.value.problems)
     assert cli.main(["check", "tpl"]) == 1
     assert "school files hold plain text only" in capsys.readouterr().err
+
+
+def test_a_page_that_would_link_to_code_fails_the_build_whatever_the_markdown_trick():
+    """The last line of defence: the rendered page itself is checked, real tags only."""
+    from types import SimpleNamespace
+
+    from mkdocs.structure.files import File
+
+    from macros.section_hooks import on_page_content
+
+    page = SimpleNamespace(file=File("intention.md", "docs", "site", use_directory_urls=True))
+    text_only = "<p>&lt;a href='javascript:alert(1)'&gt;link&lt;/a&gt;</p>"
+    assert on_page_content(text_only, page, None, None) == text_only
+    with pytest.raises(PolicyError, match="the page intention.md would link to 'JaVaScRiPt:alert"):
+        on_page_content('<a href="JaVaScRiPt&#58;alert(1)">x</a>', page, None, None)

@@ -37,7 +37,8 @@ def test_axe_finds_no_violations_on_any_page_in_light_and_dark(audit, axe_report
 
 def test_dark_palette_really_was_dark(audit):
     for record in audit.pages:
-        if "dark" in record.palette_check:
+        if record.slug:
+            assert "dark" in record.palette_check, f"{_where(record)} was never checked in the dark palette"
             assert record.palette_check["light"] != record.palette_check["dark"], _where(record)
 
 
