@@ -17,7 +17,9 @@ from .schema import Holder, School, Vacancy
 
 ROLE_NAMES = ("designated_teacher", "designated_governor", "safeguarding_lead")
 VAGUE_LINK_TEXT = {"here", "website", "guidance", "toolkit", "checklist", "link", "this", "click here"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!<>&])")
+# The characters Python-Markdown lets a backslash escape (a backslash before any other
+# character would stay visible on the page).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!<>&])")
 _REFERENCE_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[([a-z0-9-]+)\]")
 _REFERENCE_DEFINITION = re.compile(r"^((?:[ \t]*(?:[-*+]|\d+[.)]|&gt;)?[ \t]*)*)\[(?=[^\]\n]*\]:)", re.M)
 _HEADING_LINE = re.compile(r"^(#{1,6})(?=\s)", re.M)

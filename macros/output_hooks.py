@@ -4,7 +4,11 @@ They run in `mkdocs build`, `mike deploy` and `policy build` alike, so a publish
 is as small as a locally built one:
 
 - pages lose the indentation the theme's templates leave (about a fifth of each page),
-  except inside <pre>, <textarea>, <script> and <style>, where whitespace can matter;
+  HTML comments and the line breaks CSS never shows (next to block tags), except inside
+  <pre>, <textarea>, <script> and <style>, where whitespace can matter;
+- material's inline SVG icons that docs/assets/policy.css draws (`.pi-NAME`) become empty
+  <svg class="pi-NAME"> (≈3 KB a page), and the generator <meta> goes;
+- the search index is written as UTF-8 rather than with \\u escapes;
 - theme files a reader never needs are removed after the build: source maps, the
   search languages other than English (material's worker has English built in), and the
   sitemap when it lists nothing (mkdocs writes an empty one without `site_url`);
@@ -24,6 +28,7 @@ This file is loaded by path, not as part of the `macros` package: keep it self-c
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -38,22 +43,123 @@ PRUNE_DIRS = ("assets/javascripts/lunr",)
 
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
 _INDENT = re.compile(r"[ \t]*\n[ \t\n]*")
+# Comments a reader never sees (e.g. authors' notes in the model's Markdown); not the
+# conditional comments of old Internet Explorer.
+_COMMENT = re.compile(r"<!--(?!\[if).*?-->", re.DOTALL)
+# Elements that are blocks in the theme and in the policy's text: whitespace next to their
+# tags is collapsed away by CSS (it starts or ends a line), so the line break can go. Not
+# inline or inline-block elements (a, span, label, button, input, svg …), where a space
+# between two of them is visible, nor display: none ones (script), whose neighbours' spaces
+# would then touch.
+_BLOCK = ("address|article|aside|blockquote|body|caption|dd|details|dialog|div|dl|dt|"
+          "fieldset|figcaption|figure|footer|form|h[1-6]|head|header|hr|html|li|main|nav|ol|p|"
+          "section|summary|table|tbody|td|tfoot|th|thead|tr|ul")
+_AFTER_BLOCK_TAG = re.compile(r"(</?(?:%s)(?:\s[^<>]*)?>)\n" % _BLOCK)
+_BEFORE_BLOCK_TAG = re.compile(r"\n(?=</?(?:%s)[\s>])" % _BLOCK)
+# In <head> no whitespace between tags is ever shown.
+_BETWEEN_TAGS = re.compile(r">\n<")
+# material's one-line labels are blocks (flex items, or positioned): the line breaks around
+# their text are not shown.
+_LABEL = re.compile(r'(<(span|div) class="(?:md-ellipsis|md-footer__direction)">)\n([^<\n]*)\n(</\2>)')
+
+# material's navigation links are flex containers, which show no whitespace between or around
+# their children (the title and the expand icon).
+_NAV_LINK = re.compile(r'(<a [^<>]*class="md-nav__link[ "][^<>]*>)\n(<span class="md-ellipsis">[^<]*</span>'
+                       r'(?:\n<span class="md-nav__icon md-icon"></span>)?)\n(</a>)')
+
+
+def _nav_link(match: re.Match) -> str:
+    return match[1] + match[2].replace("\n", "") + match[3]
+
+
+def _squeeze_text(text: str) -> str:
+    text = _INDENT.sub("\n", _COMMENT.sub("", text))
+    text = _LABEL.sub(r"\1\3\4", text)
+    text = _NAV_LINK.sub(_nav_link, text)
+    text = _AFTER_BLOCK_TAG.sub(r"\1", text)
+    return _BEFORE_BLOCK_TAG.sub("", text)
 
 
 def squeeze_html(html: str) -> str:
-    """Drop indentation, trailing spaces and blank lines outside whitespace-sensitive blocks.
+    """Drop indentation, trailing spaces, blank lines and comments outside whitespace-sensitive
+    blocks, and the line breaks where CSS would not show them (next to a block's tags).
 
-    A line break stays wherever there was whitespace, so words and inline elements keep
-    their spacing and the page renders the same.
+    Wherever a space could be visible (between words and inline elements) one line break
+    stays, so words and inline elements keep their spacing and the page renders the same.
     """
     parts = _KEEP.split(html)
     out = []
+    in_head = "</head>" in html
     # re.split with two groups yields: text, whole-block, tag-name, text, ...
     for index in range(0, len(parts), 3):
-        out.append(_INDENT.sub("\n", parts[index]))
+        text = _squeeze_text(parts[index])
+        if in_head:
+            head, end, body = text.partition("</head>")
+            text = _BETWEEN_TAGS.sub("><", head) + end + body
+            in_head = not end
+        out.append(text)
         if index + 1 < len(parts):
             out.append(parts[index + 1])
-    return "".join(out)
+    return "".join(out).lstrip("\n")
+
+
+# Theme icons drawn by docs/assets/policy.css (`.pi-NAME`, NAME a material/ icon): each
+# page then carries an empty <svg class="pi-NAME"> instead of the icon's path (~3 KB a page).
+# Only icons the stylesheet draws are swapped, and only where the page has material's own
+# copy of the icon, so an icon the stylesheet does not know stays inline.
+POLICY_CSS = "assets/policy.css"
+_ICON_RULE = re.compile(r"^\.pi-([a-z0-9-]+)\s*\{", re.MULTILINE)
+_icon_cache: dict[tuple, dict[str, str]] = {}
+
+
+def icon_swaps(config) -> dict[str, str]:
+    """Inline svg → its stand-in, for the icons policy.css draws (read once per stylesheet)."""
+    if POLICY_CSS not in [str(css) for css in config.get("extra_css") or ()]:
+        return {}
+    css = Path(config["docs_dir"]) / POLICY_CSS
+    try:
+        key = (str(css), css.stat().st_mtime_ns)
+    except OSError:
+        return {}
+    if key not in _icon_cache:
+        import material
+        icons = Path(material.__file__).parent / "templates" / ".icons" / "material"
+        swaps = {}
+        for name in _ICON_RULE.findall(css.read_text(encoding="utf-8")):
+            svg = icons / f"{name}.svg"
+            if svg.is_file():
+                swaps[svg.read_text(encoding="utf-8").strip()] = f'<svg class="pi-{name}"></svg>'
+        _icon_cache.clear()
+        _icon_cache[key] = swaps
+    return _icon_cache[key]
+
+
+def swap_icons(html: str, swaps: dict[str, str]) -> str:
+    for svg, stand_in in swaps.items():
+        if svg in html:
+            html = html.replace(svg, stand_in)
+    return html
+
+
+# The generator's name and version: nothing a reader (or a browser) uses.
+_GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n?')
+
+
+def trim_page(html: str, swaps: dict[str, str]) -> str:
+    """Theme output a reader does not need: inline icons policy.css draws and the generator
+    tag; then squeeze_html."""
+    return squeeze_html(_GENERATOR.sub("", swap_icons(html, swaps), count=1))
+
+
+def compact_search_index(site_dir: str | Path) -> None:
+    """The search index with its text as UTF-8 rather than \\u escapes (same JSON value)."""
+    path = Path(site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    raw = path.read_text(encoding="utf-8")
+    compact = json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":"))
+    if len(compact.encode("utf-8")) < len(raw.encode("utf-8")):
+        path.write_text(compact, encoding="utf-8")
 
 
 def prune_site(site_dir: str | Path) -> None:
@@ -154,14 +260,16 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    return squeeze_html(output)
+    return trim_page(output, icon_swaps(config))
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
     if template_name.endswith(".html"):
-        return squeeze_html(output_content)
+        return trim_page(output_content, icon_swaps(config))
     return output_content
 
 
+@event_priority(-100)    # after the search plugin has written its index
 def on_post_build(config) -> None:
     prune_site(config["site_dir"])
+    compact_search_index(config["site_dir"])
