@@ -33,7 +33,7 @@ from .errors import PolicyError, Problem
 from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerprint,
                           stored_shared_assets, write_fingerprint, write_summary)
 from .loader import load_school, school_path
-from .output_hooks import PRUNE_DIRS, PRUNE_GLOBS, prune_site  # noqa: F401  (re-exported)
+from .output_hooks import prune_site
 from .model import MKDOCS_YML, load_model
 
 SHARED_ASSETS = "shared-assets"
@@ -83,11 +83,6 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path, skip_404: bool = F
             os.environ.pop("SCHOOL", None)
         else:
             os.environ["SCHOOL"] = previous
-
-
-def _prune(site_dir: Path) -> None:
-    # mkdocs.yml's hooks prune already; this keeps a config without the hook small too.
-    prune_site(site_dir)
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
@@ -153,9 +148,7 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
     staging = Path(tempfile.mkdtemp(prefix=f".building-{slug}-", dir=out_dir))
     try:
         _run_mkdocs(slug, staging, Path(config_file), skip_404=drop_404)
-        _prune(staging)
-        if drop_404:
-            (staging / "404.html").unlink(missing_ok=True)
+        prune_site(staging)
         shared = _share_assets(staging, out_dir) if share_assets else []
         write_summary(staging, school, school_file)
         if fingerprint:

@@ -95,11 +95,12 @@ class PageContext:
             lines += _definition_list(publication["rows"])
             lines += [f"**{inline_text(publication['notice'])}**", "{: .policy-notice }", ""]
         rows = ([(r.label, r.value) for r in page.rows] if page.rows is not None
-                else self._default_rows())
+                else self.default_rows())
         lines += _definition_list(rows)
         return "\n".join(lines)
 
-    def _default_rows(self) -> list[tuple[str, str]]:
+    def default_rows(self) -> list[tuple[str, str]]:
+        """The dates block: ratified (and by whom), reviewed, next review; as written."""
         d = self.school.dates
         ratified = str(d.ratified) + (f" by {d.ratified_by}" if d.ratified_by else "")
         rows = [("Ratified", ratified)]

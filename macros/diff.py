@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .context import inline_text
+from .context import ROLE_NAMES, inline_text
 from .model_history import ModelChange, model_changes
 from .model import Model
 from .schema import Choices, School, Vacancy
@@ -80,7 +80,7 @@ def words_of(school: School, model: Model) -> dict[str, str]:
                                             or str(model.meta.get("alternative_provision_full_time", ""))),
     }
     words.update({f"behaviour.{k}": str(v) for k, v in approach.items()})
-    for role in ("designated_teacher", "designated_governor", "safeguarding_lead"):
+    for role in ROLE_NAMES:
         holders = getattr(school.roles, role)
         names = ("vacant" if isinstance(holders, Vacancy) else
                  " and ".join(h.name + (f", {h.title}" if h.title else "") for h in holders))

@@ -36,6 +36,7 @@ off. tests/test_build.py checks the output is byte-identical to `mkdocs build`.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import threading
 import types
@@ -54,11 +55,11 @@ _git_info: dict | None = None
 _code_cache: dict[tuple, object] = {}
 _yaml_cache: dict[tuple, dict] = {}
 _CODE_CACHE_MAX = 1024
-stats = {"env_hits": 0, "env_misses": 0, "files_hits": 0, "files_misses": 0,
-         "code_hits": 0, "code_misses": 0, "yaml_hits": 0}
 
 
+@functools.cache
 def installed_versions() -> dict[str, str | None]:
+    """The installed versions of the pinned packages (they cannot change while we run)."""
     found = {}
     for name in PINNED:
         try:
@@ -108,11 +109,8 @@ def install() -> bool:
             key = (tuple(self.dirs), str(self.locale))
             env = _env_cache.get(key)
             if env is None:
-                stats["env_misses"] += 1
                 env = _env_cache[key] = plain_get_env(self)
                 _add_bytecode_cache(env, key)
-            else:
-                stats["env_hits"] += 1
             return env
 
         def cached_add_files_from_theme(self, env, config):
@@ -122,10 +120,7 @@ def install() -> bool:
             key = (tuple(theme.dirs), tuple(theme.static_templates))
             listing = _theme_files_cache.get(key)
             if listing is None:
-                stats["files_misses"] += 1
                 listing = _theme_files_cache[key] = _list_theme_files(env, config)
-            else:
-                stats["files_hits"] += 1
             for path, folder in listing:
                 # Theme files do not override docs_dir files (as in mkdocs).
                 if self.get_file_from_path(path) is None:
@@ -194,7 +189,6 @@ def _cached_compile(env, plain_compile):
         key = (_compile_signature(env), source, name, filename, defer_init)
         code = _code_cache.get(key)
         if code is None:
-            stats["code_misses"] += 1
             # Without Jinja's optimizer, which may call this build's filters at compile time
             # (constant folding); the code then depends on nothing but the source and the
             # signature, and renders the same.
@@ -206,8 +200,6 @@ def _cached_compile(env, plain_compile):
             if len(_code_cache) >= _CODE_CACHE_MAX:
                 _code_cache.clear()
             _code_cache[key] = code
-        else:
-            stats["code_hits"] += 1
         return code
     return compile
 
@@ -265,8 +257,6 @@ def _install_yaml_cache() -> None:
             if len(_yaml_cache) > 16:
                 _yaml_cache.clear()
             _yaml_cache[key] = plain_yaml_load(source, loader)
-        else:
-            stats["yaml_hits"] += 1
         return copy.deepcopy(_yaml_cache[key])
 
     mkdocs.config.defaults.yaml_load = yaml_load

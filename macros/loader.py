@@ -87,7 +87,12 @@ def _to_python(node: yaml.Node, path: tuple, positions: dict, loader: yaml.SafeL
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, path + (i,), positions, loader, file, problems)
                 for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError:      # e.g. a bare `=`, which YAML reserves
+        problems.append(Problem(file, f"cannot read '{node.value}' as a value; put text in quotes",
+                                _field(path), node.start_mark.line + 1, node.start_mark.column + 1))
+        return None
 
 
 def read_yaml(path: Path) -> tuple[Any, dict[tuple, Position]]:
@@ -398,8 +403,31 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
+# A build reads its school three times (the builder, the macros module, the section hooks):
+# the validated school is kept while its file is unchanged. Only good schools are kept.
+_validated: dict[tuple, tuple[Model, School]] = {}
+_VALIDATED_KEPT = 32
+
+
 def load_school(path: Path, model: Model | None = None) -> School:
     """Read, validate and check one school file; raise PolicyError listing every problem."""
+    model = model or load_model()
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, id(model))
+    except OSError:
+        key = None
+    if key in _validated and _validated[key][0] is model:
+        return _validated[key][1]
+    school = _validate_school(path, model)
+    if key is not None:
+        if len(_validated) >= _VALIDATED_KEPT:
+            _validated.clear()
+        _validated[key] = (model, school)
+    return school
+
+
+def _validate_school(path: Path, model: Model) -> School:
     file = display_path(path)
     if not re.match(SLUG_RE, path.stem) or path.suffix != ".yml":
         raise PolicyError(Problem(file, "a school file's name must be lowercase letters, digits and "
@@ -412,7 +440,7 @@ def load_school(path: Path, model: Model | None = None) -> School:
         school = School.model_validate(data)
     except ValidationError as error:
         problems += _schema_problems(error, file, positions)
-    problems += _model_problems(data, model or load_model(), file, positions)
+    problems += _model_problems(data, model, file, positions)
     if problems:
         raise PolicyError(_in_file_order(problems))
     return school

@@ -278,16 +278,12 @@ def print_summary(context: PageContext) -> list[tuple[str, str]]:
     """
     school = context.school
     v = context.variables
-    d = school.dates
     rows = [("School" if v["setting"] == "school" else "Setting", school.school.name),
             ("Policy", str(context.model.meta["short_title"]))]
     if school.version:
         rows.append(("Version", school.version))
     rows.append(("Based on the model policy", context.model.version_label))
-    rows.append(("Ratified", f"{d.ratified}" + (f" by {d.ratified_by}" if d.ratified_by else "")))
-    if d.reviewed:
-        rows.append(("Reviewed", str(d.reviewed)))
-    rows.append(("Next review", str(d.next_review)))
+    rows += context.default_rows()
     short = {"designated_teacher": "Designated Teacher",
              "designated_governor": v["governance"]["member_title"],
              "safeguarding_lead": "Designated Safeguarding Lead"}

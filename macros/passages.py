@@ -144,6 +144,12 @@ def _as_block(text: str, passage_id: str, kind: str, indent: str) -> list[str]:
     return ["", *text.strip().split("\n"), _marker(passage_id, "", SCHOOL_CLASS)]
 
 
+def _heading_level(block: _Block) -> int:
+    """The level of the heading a block starts with (named or not); 7 for any other block."""
+    match = ANY_HEADING.match(block.lines[0]) if block.lines else None
+    return len(match[1]) if match else 7
+
+
 def apply_edits(markdown: str, edits: Edits) -> str:
     """Apply a school's edits to rendered model Markdown and turn spans into HTML spans."""
     out: list[str] = []
@@ -151,13 +157,9 @@ def apply_edits(markdown: str, edits: Edits) -> str:
     for block in _blocks(markdown):
         passage = block.passage
         if skip_below is not None:
-            if passage and passage.kind == "heading" and passage.level <= skip_below:
-                skip_below = None
-            elif not (block.lines and ANY_HEADING.match(block.lines[0])
-                      and len(ANY_HEADING.match(block.lines[0])[1]) <= skip_below):
+            if _heading_level(block) > skip_below:
                 continue
-            else:
-                skip_below = None
+            skip_below = None
         if passage is None:
             out.extend(block.lines)
             continue

@@ -15,10 +15,10 @@ from .diff import differences, render_markdown
 from .errors import PolicyError, Problem
 from .loader import school_path, load_school
 from .model import DOCS_DIR, load_model
+from .output_hooks import PRINT_PAGE, PRINT_PLACEHOLDER, PRINT_SECTIONS_META
 from .passages import demote_headings
 from . import pages
 
-PRINT_PAGE = "print.md"
 _ATTRIBUTE_LIST = re.compile(r"\s*\{:[^}]*\}\s*$")
 
 
@@ -72,23 +72,18 @@ def _markup(text: str) -> Markup:
 
 def _whole_policy(env, context: PageContext) -> str:
     """Every section in reading order on one page, for printing (one h1: the title)."""
-    parts = []
+    sections = context.model.sections
     # Fast path: macros/output_hooks.py fills the other sections in from their rendered pages.
-    if _print_assembled_by_hook(env) and context.model.sections[:1] == ["index"]:
-        env.page.meta[PRINT_SECTIONS_META] = [f"{s}.md" for s in context.model.sections[1:]]
-        section = "index"
-        source = (DOCS_DIR / f"{section}.md").read_text(encoding="utf-8")
-        parts.append(context.finish_section(section, env.render(source, force_rendering=True)))
-        return "\n\n".join([*parts, PRINT_PLACEHOLDER])
-    for section in context.model.sections:
+    assembled = _print_assembled_by_hook(env) and sections[:1] == ["index"]
+    if assembled:
+        env.page.meta[PRINT_SECTIONS_META] = [f"{s}.md" for s in sections[1:]]
+        sections = sections[:1]
+    parts = []
+    for section in sections:
         source = (DOCS_DIR / f"{section}.md").read_text(encoding="utf-8")
         markdown = context.finish_section(section, env.render(source, force_rendering=True))
         parts.append(markdown if section == "index" else demote_headings(markdown))
-    return "\n\n".join(parts)
-
-
-PRINT_PLACEHOLDER = "<!-- policy:print-sections -->"     # as in macros/output_hooks.py
-PRINT_SECTIONS_META = "policy_print_sections"
+    return "\n\n".join(parts + [PRINT_PLACEHOLDER] * assembled)
 
 
 def _print_assembled_by_hook(env) -> bool:

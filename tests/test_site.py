@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from fidelity import SEEDS
+from macros.model import load_model
 
 SEED_SCHOOLS = list(SEEDS)
 
@@ -52,6 +53,10 @@ def test_print_page_holds_one_h1_and_every_section(seed_sites, slug):
     article = soup.select_one("article")
     assert len(article.find_all("h1")) == 1
     assert article.find(id="title") is not None
+    model_sections = [p.parent.name for p in (seed_sites / slug).glob("*/index.html")
+                      if p.parent.name in load_model().sections]
+    assert model_sections, slug
+    assert [s for s in model_sections if article.find(id=s) is None] == []
 
 
 def test_passage_names_are_html_ids_on_their_pages(seed_sites):

@@ -1,29 +1,12 @@
-"""Which version was in force on a date, and the pages built from the history."""
+"""The history page's own JavaScript gives Python's answers, and the review notice shows, in Chromium."""
 from __future__ import annotations
 
-import datetime as dt
+from pathlib import Path
 
-from macros.policy_history import (SchoolEntry, VersionRecord, in_force_on, newest_first,
-                            render_history, render_pages_landing, review_passed)
+import pytest
 
-D = dt.date
-
-
-def record(version: str, ratified: dt.date, review: dt.date, published: str = "") -> VersionRecord:
-    return VersionRecord(version, ratified, f"{ratified:%B %Y}", review, f"{review:%B %Y}",
-                         "CSF4093 issue 12, August 2023", published)
-
-
-V1 = record("2023-24", D(2023, 11, 1), D(2024, 12, 31))
-V2 = record("2024-25", D(2024, 11, 1), D(2025, 12, 31))
-V3 = record("2025-26", D(2025, 10, 1), D(2026, 9, 30))
-ALL = [V2, V3, V1]  # in no particular order
-
-
-# The same answers from the history page's own JavaScript, and the review notice, in Chromium.
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
+from macros.policy_history import in_force_on, render_history
+from version_records import ALL, D
 
 pytestmark = pytest.mark.browser
 REVIEW_JS = Path(__file__).resolve().parents[2] / "docs" / "assets" / "review-notice.js"
