@@ -8,9 +8,10 @@ theme and the plugins once and keeps the expensive, school-independent parts bet
 builds (macros/fastbuild.py); workers take batches of schools. A school whose inputs have
 not changed since its site was built (macros/fingerprint.py) is skipped unless forced.
 
-When several schools are built into one folder, material's large fingerprinted assets
-(main.<hash>.min.css, bundle.<hash>.min.js, …) are stored once in `<out>/shared-assets/`
-and the pages point there; everything else in a school's folder is its own.
+When several schools are built into one folder, the static assets (material's bundles,
+our stylesheet and scripts: the same files for every school) are stored once in
+`<out>/shared-assets/` and the pages point there (macros/shared_assets.py); everything else
+in a school's folder (its pages and search index) is its own.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ import hashlib
 import logging
 import math
 import os
-import re
 import resource
 import shutil
 import tempfile
@@ -31,14 +31,12 @@ from typing import Callable, Iterable
 from . import fastbuild
 from .errors import PolicyError, Problem
 from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerprint,
-                          stored_shared_assets, write_fingerprint, write_summary)
+                          write_fingerprint, write_summary)
 from .loader import load_school, school_path
 from .output_hooks import prune_site
+from .shared_assets import SharedAssets
 from .model import MKDOCS_YML, load_model
 
-SHARED_ASSETS = "shared-assets"
-# material's own content-hashed bundles: safe to share, a new version gets a new name.
-_SHAREABLE = re.compile(r"\.[0-9a-f]{8}\.min\.(?:css|js)$")
 
 
 @dataclass
@@ -51,7 +49,8 @@ class BuildResult:
     peak_rss_kb: int = 0           # peak resident memory of the process that built it
 
 
-def _run_mkdocs(slug: str, site_dir: Path, config_file: Path, skip_404: bool = False) -> None:
+def _run_mkdocs(slug: str, site_dir: Path, config_file: Path, skip_404: bool = False,
+                shared: SharedAssets | None = None) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -66,6 +65,8 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path, skip_404: bool = F
             fastbuild.mark_config(config)
         if skip_404:            # not rendered at all rather than rendered and removed
             config.theme.static_templates.discard("404.html")
+        if shared is not None:
+            config.plugins["policy/shared-assets"] = shared
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -95,40 +96,6 @@ def _swap_into_place(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-# --- Shared theme assets ---------------------------------------------------------------
-
-def _share_assets(site: Path, out_dir: Path) -> list[str]:
-    """Move material's hashed bundles to `<out>/shared-assets/` and point the pages there.
-
-    Returns the moved files' paths relative to `out_dir`. A file already in the shared
-    folder is never rewritten (its name is a hash of its content).
-    """
-    moved = [p for p in (site / "assets").rglob("*") if p.is_file() and _SHAREABLE.search(p.name)]
-    if not moved:
-        return []
-    shared_root = out_dir / SHARED_ASSETS
-    names = []
-    for path in moved:
-        relative = path.relative_to(site).as_posix()          # assets/stylesheets/main.x.min.css
-        target = shared_root / relative
-        if not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-            os.close(fd)
-            shutil.copyfile(path, temporary)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)                      # atomic; identical content if raced
-        path.unlink()
-        names.append(relative)
-    pattern = re.compile(r"""(?<=["'(=])((?:\.\./)*)(%s)""" % "|".join(re.escape(n) for n in names))
-    for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        new = pattern.sub(lambda m: f"{m.group(1)}../{SHARED_ASSETS}/{m.group(2)}", text)
-        if new != text:
-            page.write_text(new, encoding="utf-8")
-    return [f"{SHARED_ASSETS}/{n}" for n in names]
-
-
 # --- One school ------------------------------------------------------------------------
 
 def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
@@ -136,7 +103,7 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
                  drop_404: bool = False) -> Path:
     """Validate and build one school into `out_dir/slug`; raise PolicyError if it cannot.
 
-    With `share_assets`, material's bundles go to `out_dir/shared-assets/` (see above).
+    With `share_assets`, the static assets go to `out_dir/shared-assets/` (see above).
     `fingerprint`, when given, is stored in the site for incremental builds. `drop_404`
     leaves out the school's own `404.html` (see `build_many`). Every site gets a small
     summary (`.policy-summary.json`) the landing page reads instead of re-loading the school.
@@ -147,12 +114,12 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".building-{slug}-", dir=out_dir))
     try:
-        _run_mkdocs(slug, staging, Path(config_file), skip_404=drop_404)
+        shared = SharedAssets(out_dir) if share_assets else None
+        _run_mkdocs(slug, staging, Path(config_file), skip_404=drop_404, shared=shared)
         prune_site(staging)
-        shared = _share_assets(staging, out_dir) if share_assets else []
         write_summary(staging, school, school_file)
         if fingerprint:
-            write_fingerprint(staging, fingerprint, shared)
+            write_fingerprint(staging, fingerprint, shared.shared_paths if shared else [])
         _swap_into_place(staging, out_dir / slug)
     finally:
         if staging.exists():
@@ -193,9 +160,10 @@ def _build_batch(batch: list[tuple[str, str | None]], out_dir: Path, config_file
 
 def _is_current(slug: str, out_dir: Path, fingerprint: str) -> bool:
     site = out_dir / slug
-    if not (site / "index.html").is_file() or stored_fingerprint(site) != fingerprint:
+    stored, shared = stored_fingerprint(site)
+    if stored != fingerprint or not (site / "index.html").is_file():
         return False
-    return all((out_dir / name).is_file() for name in stored_shared_assets(site))
+    return all((out_dir / name).is_file() for name in shared)
 
 
 def _fingerprints(slugs: Iterable[str], config_file: Path, share_assets: bool) -> dict[str, str | None]:
@@ -210,8 +178,10 @@ def _fingerprints(slugs: Iterable[str], config_file: Path, share_assets: bool) -
 
 
 def _batches(items: list, jobs: int) -> list[list]:
-    """Contiguous batches, about four per worker so the load evens out, at most 25 schools."""
-    size = max(1, min(25, math.ceil(len(items) / (jobs * 4))))
+    """Contiguous batches, at least eight per worker and at most eight schools each, so no
+    worker is left with a long batch while the others have finished (a school takes about
+    a quarter of a second; handing over a batch costs a millisecond)."""
+    size = max(1, min(8, math.ceil(len(items) / (jobs * 8))))
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 

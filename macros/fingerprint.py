@@ -65,19 +65,14 @@ def school_fingerprint(school_file: Path, shared: str) -> str:
     return digest.hexdigest()
 
 
-def stored_fingerprint(site_dir: Path) -> str | None:
+def stored_fingerprint(site_dir: Path) -> tuple[str | None, list[str]]:
+    """The fingerprint a built site was stored with, and the shared asset paths (relative to
+    the output folder) it uses; (None, []) when it has none."""
     try:
-        return (Path(site_dir) / FINGERPRINT_FILE).read_text(encoding="ascii").split()[0]
-    except (OSError, IndexError, UnicodeDecodeError):
-        return None
-
-
-def stored_shared_assets(site_dir: Path) -> list[str]:
-    """Shared asset paths (relative to the output folder) the stored site refers to."""
-    try:
-        return (Path(site_dir) / FINGERPRINT_FILE).read_text(encoding="ascii").split()[1:]
-    except (OSError, UnicodeDecodeError):
-        return []
+        fingerprint, *shared = (Path(site_dir) / FINGERPRINT_FILE).read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None, []
+    return fingerprint, shared
 
 
 def write_fingerprint(site_dir: Path, fingerprint: str, shared_assets: list[str]) -> None:

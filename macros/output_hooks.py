@@ -9,9 +9,10 @@ is as small as a locally built one:
 - material's inline SVG icons that docs/assets/policy.css draws (`.pi-NAME`) become empty
   <svg class="pi-NAME"> (≈3 KB a page), and the generator <meta> goes;
 - the search index is written as UTF-8 rather than with \\u escapes;
-- theme files a reader never needs are removed after the build: source maps, the
-  search languages other than English (material's worker has English built in), and the
-  sitemap when it lists nothing (mkdocs writes an empty one without `site_url`);
+- theme files a reader never needs are not copied into the site (and removed after the
+  build, should another step have written them): source maps, the search languages other
+  than English (material's worker has English built in), and the sitemap when it lists
+  nothing (mkdocs writes an empty one without `site_url`);
 - the print page, which repeats every section, stays out of the search index (otherwise
   it doubles the index and every search hit appears twice); a page can still opt in
   with `search: {exclude: false}` in its front matter;
@@ -38,11 +39,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
 
 # Theme files a reader never needs: source maps, and search languages other than English.
-PRUNE_GLOBS = ("**/*.map",)
+PRUNE_SUFFIXES = (".map",)
 PRUNE_DIRS = ("assets/javascripts/lunr",)
 
 _KEEP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
-_INDENT = re.compile(r"[ \t]*\n[ \t\n]*")
 # Comments a reader never sees (e.g. authors' notes in the model's Markdown); not the
 # conditional comments of old Internet Explorer.
 _COMMENT = re.compile(r"<!--(?!\[if).*?-->", re.DOTALL)
@@ -72,11 +72,22 @@ def _nav_link(match: re.Match) -> str:
     return match[1] + match[2].replace("\n", "") + match[3]
 
 
+def _drop_indentation(text: str) -> str:
+    """Every run of spaces, tabs and line breaks that holds a line break becomes one line
+    break (string methods: a regex for this tries a match at every space of the page)."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    middle = (line.strip(" \t") for line in lines[1:-1])
+    return "\n".join([lines[0].rstrip(" \t"), *filter(None, middle), lines[-1].lstrip(" \t")])
+
+
 def _squeeze_text(text: str) -> str:
-    text = _INDENT.sub("\n", _COMMENT.sub("", text))
-    text = _LABEL.sub(r"\1\3\4", text)
+    text = _drop_indentation(_COMMENT.sub("", text))
+    # Functions, not r"\1" templates: Python 3.11 expands a template in Python code per match.
+    text = _LABEL.sub(lambda m: m[1] + m[3] + m[4], text)
     text = _NAV_LINK.sub(_nav_link, text)
-    text = _AFTER_BLOCK_TAG.sub(r"\1", text)
+    text = _AFTER_BLOCK_TAG.sub(lambda m: m[1], text)
     return _BEFORE_BLOCK_TAG.sub("", text)
 
 
@@ -162,10 +173,21 @@ def compact_search_index(site_dir: str | Path) -> None:
         path.write_text(compact, encoding="utf-8")
 
 
+def _pruned(path: str) -> bool:
+    return path.endswith(PRUNE_SUFFIXES) or any(path.startswith(folder + "/") for folder in PRUNE_DIRS)
+
+
+def on_files(files, config):
+    """The theme's files prune_site would delete are never copied in the first place."""
+    for file in [f for f in files if _pruned(f.dest_uri)]:
+        files.remove(file)
+    return files
+
+
 def prune_site(site_dir: str | Path) -> None:
     site = Path(site_dir)
-    for pattern in PRUNE_GLOBS:
-        for path in site.glob(pattern):
+    for suffix in PRUNE_SUFFIXES:
+        for path in site.rglob("*" + suffix):
             path.unlink()
     for folder in PRUNE_DIRS:
         shutil.rmtree(site / folder, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Publishing a school's policy as one version on the pages branch, with mike.
+"""Publishing schools' policies as versions on the pages branch, with mike.
 
 `publish()` checks everything it can before it touches git (the school file, the version,
 the branch name, the remote, the git identity), then:
@@ -17,9 +17,24 @@ never written: mike only replaces `SLUG/V/` and the alias folders under `SLUG/`.
 Aliases are redirects, not symlinks or copies: GitHub Pages serves them everywhere, they
 cost a few kilobytes instead of a second copy of the site, and a reader who follows
 `SLUG/latest/…` lands on — and so bookmarks or cites — the numbered version.
+
+Many schools at once (the publish workflow; `python -m macros.publish --help`): the schools
+are split into shards (`shards.py`), and each shard, on its own runner,
+
+- `fetch_pages()`: makes the local pages branch the remote's, the shard's *base*;
+- `publish()` (not pushed) for each of its schools, one after another;
+- `pack_shard()`: writes `shard.json` (the base, the branch tip, the schools published) and
+  `pages.bundle` (the commits from the base to the tip) for the assemble job.
+
+`assemble()` then, in one job, takes the branch as it is on the remote, puts in each shard's
+`SLUG/` folders (the very trees the shards made), rebuilds `index.html` from the result, and
+makes one commit, which it pushes. A school folder is taken from a shard only if the branch
+still has that folder as the shard found it; if someone published that school in between,
+assemble refuses rather than undo their work, and changes nothing.
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -27,7 +42,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -37,7 +52,7 @@ from .policy_history import RECORD_FILE, SchoolEntry, VersionRecord, in_force_on
 from .policy_history import render_history, render_pages_landing
 from .loader import display_path, load_school, school_path
 from .model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR_VARIABLE, load_model
-from .schema import VERSION_RE
+from .schema import SLUG_RE, VERSION_RE
 
 TEMPLATES = Path(__file__).parent / "templates"
 REDIRECT_TEMPLATE = TEMPLATES / "redirect.html"
@@ -46,6 +61,9 @@ DEFAULT_ALIAS = "latest"
 DEFAULT_REMOTE = "origin"
 # Changes to these paths change every school's site, so every school is published again.
 SHARED_PATHS = ("docs/", "macros/", "overrides/", "mkdocs.yml", "pyproject.toml", "constraints.txt")
+# What a shard hands to the assemble job, in one folder.
+MANIFEST, BUNDLE, MANIFEST_FORMAT = "shard.json", "pages.bundle", 1
+COMMIT_RE = r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$"
 
 
 @dataclass
@@ -57,6 +75,15 @@ class PublishResult:
     aliases: list[str]
     pushed_to: str | None
     note: str = ""
+
+
+@dataclass
+class AssembleResult:
+    branch: str
+    commit: str | None        # the branch's tip afterwards
+    schools: list[str]        # the schools whose folders the new commit replaced
+    already: list[str] = field(default_factory=list)  # already on the branch as the shard left them
+    pushed_to: str | None = None
 
 
 # --- git helpers ----------------------------------------------------------------------
@@ -72,18 +99,61 @@ def _git(repo: Path, *args: str, input: str | bytes | None = None, env: dict | N
     return result
 
 
-def _ref(repo: Path, branch: str) -> str | None:
-    result = _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}^{{commit}}", check=False)
+def _ref(repo: Path, branch: str, prefix: str = "refs/heads/") -> str | None:
+    result = _git(repo, "rev-parse", "--verify", "--quiet", f"{prefix}{branch}^{{commit}}", check=False)
     return result.stdout.strip() or None
 
 
-def _read(repo: Path, rev: str, path: str) -> str | None:
-    result = _git(repo, "show", f"{rev}:{path}", check=False)
-    return result.stdout if result.returncode == 0 else None
+def _is_ancestor(repo: Path, older: str, newer: str) -> bool:
+    return _git(repo, "merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
 
 
 def _problem(message: str, field: str = "") -> PolicyError:
     return PolicyError(Problem("policy publish", message, field))
+
+
+def _sync_pages(repo: Path, remote: str, branch: str) -> str | None:
+    """Make the local `branch` what `remote` has (fast-forward only); its tip, None if there is none."""
+    listed = _git(repo, "ls-remote", "--exit-code", "--heads", remote, f"refs/heads/{branch}", check=False)
+    tracking = f"refs/remotes/{remote}/{branch}"
+    if listed.returncode == 2:  # the remote has no such branch: the first publish
+        _git(repo, "update-ref", "-d", tracking, check=False)
+        tip = None
+    elif listed.returncode != 0:
+        raise _problem(f"cannot read the git remote '{remote}': {listed.stderr.strip()}", "--remote")
+    else:
+        _git(repo, "fetch", "--quiet", remote, f"+refs/heads/{branch}:{tracking}")
+        tip = _ref(repo, tracking, "")
+    local = _ref(repo, branch)
+    if local and local != tip and not (tip and _is_ancestor(repo, local, tip)):
+        raise _problem(f"the local {branch} branch has commits that {remote}'s has not (published "
+                       f"but not pushed?); push them, or delete it with `git branch -D {branch}`, "
+                       "then try again", "--branch")
+    if tip and local != tip:
+        _git(repo, "update-ref", f"refs/heads/{branch}", tip)
+    return tip
+
+
+def _top_level(repo: Path, rev: str | None) -> dict[str, tuple[str, str, str]]:
+    """The entries at the top of `rev`'s tree: name -> (mode, type, object id)."""
+    if rev is None:
+        return {}
+    entries = {}
+    for item in _git(repo, "ls-tree", "-z", rev).stdout.split("\0"):
+        if item:
+            meta, name = item.split("\t", 1)
+            mode, kind, sha = meta.split()
+            entries[name] = (mode, kind, sha)
+    return entries
+
+
+def _mktree(repo: Path, entries: dict[str, tuple[str, str, str]]) -> str:
+    listing = "".join(f"{mode} {kind} {sha}\t{name}\0" for name, (mode, kind, sha) in entries.items())
+    return _git(repo, "mktree", "-z", input=listing).stdout.strip()
+
+
+def _blob(repo: Path, text: str) -> str:
+    return _git(repo, "hash-object", "-w", "--stdin", input=text.encode("utf-8")).stdout.decode().strip()
 
 
 # --- validation: everything before git is touched --------------------------------------
@@ -172,30 +242,71 @@ def _mike_deploy(repo: Path, slug: str, version: str, aliases: list[str], branch
 
 # --- reading the pages branch ----------------------------------------------------------
 
-def read_history(repo: Path, rev: str, slug: str) -> list[VersionRecord]:
-    """Every version of `slug` on the branch that has a policy.json, with its aliases."""
-    raw = _read(repo, rev, f"{slug}/versions.json")
-    if raw is None:
-        return []
-    records = []
-    for entry in json.loads(raw):
-        data = _read(repo, rev, f"{slug}/{entry['version']}/{RECORD_FILE}")
-        if data is not None:
-            records.append(VersionRecord.from_json(json.loads(data), tuple(entry.get("aliases", []))))
-    return records
+@dataclass
+class _History:
+    versions: list[dict]          # SLUG/versions.json, as mike wrote it
+    records: list[VersionRecord]  # the versions that have a policy.json, with their aliases
+    name: str                     # the school's name in its newest record that has one, else the slug
 
 
-def _published_slugs(repo: Path, rev: str) -> list[str]:
-    names = _git(repo, "ls-tree", "--name-only", rev).stdout.split()
-    return [name for name in names if _read(repo, rev, f"{name}/versions.json") is not None]
+class _Pages:
+    """The files of one commit (or tree) of the pages branch, read through one `git cat-file`.
 
+    The landing page needs every school's versions.json and records: one process for all of
+    them, rather than one per file, keeps a publish quick on a branch of 500 schools.
+    """
 
-def _school_name(repo: Path, rev: str, slug: str, records: list[VersionRecord]) -> str:
-    for record in newest_first(records):
-        raw = _read(repo, rev, f"{slug}/{record.version}/{RECORD_FILE}")
-        if raw and json.loads(raw).get("school"):
-            return json.loads(raw)["school"]
-    return slug
+    def __init__(self, repo: Path, rev: str):
+        self.repo, self.rev = repo, rev
+        self._process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "_Pages":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._process is not None:
+            self._process.stdin.close()
+            self._process.stdout.close()
+            self._process.wait()
+            self._process = None
+
+    def read(self, path: str) -> str | None:
+        """The text of `path`, or None when there is no such file."""
+        if "\n" in path:
+            return None
+        if self._process is None:
+            self._process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.repo,
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL)
+        self._process.stdin.write(f"{self.rev}:{path}\n".encode("utf-8"))
+        self._process.stdin.flush()
+        header = self._process.stdout.readline().decode("utf-8")
+        if not header:
+            raise PolicyError(Problem("git", f"`git cat-file --batch` stopped while reading {path}"))
+        if header.rstrip("\n").endswith((" missing", " ambiguous")):
+            return None
+        _, kind, size = header.split()
+        data = self._process.stdout.read(int(size) + 1)[:-1]  # the contents, then a newline
+        return data.decode("utf-8") if kind == "blob" else None
+
+    def slugs(self) -> list[str]:
+        """The folders at the top of the branch named like a school (sorted, as git lists them)."""
+        return [name for name, (_, kind, _) in _top_level(self.repo, self.rev).items()
+                if kind == "tree" and re.match(SLUG_RE, name)]
+
+    def history(self, slug: str) -> _History:
+        """What the branch holds about `slug`; each file read once."""
+        raw = self.read(f"{slug}/versions.json")
+        versions = json.loads(raw) if raw is not None else []
+        records, names = [], {}
+        for entry in versions:
+            data = self.read(f"{slug}/{entry['version']}/{RECORD_FILE}")
+            if data is not None:
+                record = json.loads(data)
+                records.append(VersionRecord.from_json(record, tuple(entry.get("aliases", []))))
+                names[records[-1].version] = record.get("school")
+        name = next((names[r.version] for r in newest_first(records) if names[r.version]), slug)
+        return _History(versions, records, name)
 
 
 def _commit_files(repo: Path, branch: str, parent: str, files: dict[str, str], message: str) -> str:
@@ -204,9 +315,7 @@ def _commit_files(repo: Path, branch: str, parent: str, files: dict[str, str], m
         env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
         _git(repo, "read-tree", parent, env=env)
         for path, text in files.items():
-            blob = _git(repo, "hash-object", "-w", "--stdin", input=text.encode("utf-8")).stdout
-            sha = blob.decode().strip()
-            _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{sha},{path}", env=env)
+            _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{_blob(repo, text)},{path}", env=env)
         tree = _git(repo, "write-tree", env=env).stdout.strip()
     commit = _git(repo, "commit-tree", tree, "-p", parent, "-m", message).stdout.strip()
     _git(repo, "update-ref", f"refs/heads/{branch}", commit, parent)
@@ -246,14 +355,14 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
                            next_review_text=str(school.dates.next_review),
                            model=model.version_label, published=now.isoformat())
 
-    if remote is not None:  # start from the published branch, if there is one
-        if _git(repo, "ls-remote", "--exit-code", "--heads", remote, branch, check=False).returncode == 0:
-            _git(repo, "fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
+    if remote is not None:  # start from the published branch, as mike will
+        _sync_pages(repo, remote, branch)
     before = _ref(repo, branch)
     try:
         note = ""
         if aliases and before:
-            others = [r for r in read_history(repo, before, slug) if r.version != version]
+            with _Pages(repo, before) as pages:
+                others = [r for r in pages.history(slug).records if r.version != version]
             newer = [r for r in others if r.ratified > record.ratified]
             if newer:
                 note = (f"'{alias}' stays on {newest_first(newer)[0].version}, which was ratified after "
@@ -263,15 +372,15 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
         deployed = _ref(repo, branch)
         record_json = dict(record.to_json(), school=school.school.name)
         files = {f"{slug}/{version}/{RECORD_FILE}": json.dumps(record_json, indent=2) + "\n"}
-        # Read the branch as it is now, with this version's record added.
-        records = [r for r in read_history(repo, deployed, slug) if r.version != version]
-        versions = json.loads(_read(repo, deployed, f"{slug}/versions.json") or "[]")
-        mine = next((v for v in versions if v["version"] == version), {"aliases": []})
-        records.append(VersionRecord.from_json(record.to_json(), tuple(mine.get("aliases", []))))
         today = now.date()
-        files[f"{slug}/index.html"] = render_history(school.school.name, records, today)
-        files["index.html"] = _landing(repo, deployed, slug, school.school.name, records,
-                                       model.version_label, today)
+        with _Pages(repo, deployed) as pages:  # the branch as it is now, with this version's record added
+            history = pages.history(slug)
+            records = [r for r in history.records if r.version != version]
+            mine = next((v for v in history.versions if v["version"] == version), {"aliases": []})
+            records.append(VersionRecord.from_json(record.to_json(), tuple(mine.get("aliases", []))))
+            files[f"{slug}/index.html"] = render_history(school.school.name, records, today)
+            files["index.html"] = _landing(pages, model.version_label, today,
+                                           {slug: (school.school.name, records)})
         files[".nojekyll"] = ""
         commit = _commit_files(repo, branch, deployed, files,
                                f"Policy history of {slug} after publishing {version}")
@@ -290,17 +399,191 @@ def _restore(repo: Path, branch: str, before: str | None) -> None:
         _git(repo, "update-ref", "-d", f"refs/heads/{branch}", check=False)
 
 
-def _landing(repo: Path, rev: str, slug: str, name: str, records: list[VersionRecord],
-             model_label: str, today: dt.date) -> str:
+def _landing(pages: _Pages, model_label: str, today: dt.date,
+             known: dict[str, tuple[str, list[VersionRecord]]] | None = None) -> str:
+    """The landing page for what `pages` holds; `known` gives a school's name and records instead."""
     entries = []
-    for other in _published_slugs(repo, rev):
-        history = records if other == slug else read_history(repo, rev, other)
-        if not history:
-            continue
-        current = in_force_on(history, dt.date.max) or newest_first(history)[0]
-        title = name if other == slug else _school_name(repo, rev, other, history)
-        entries.append(SchoolEntry(other, title, current))
+    for slug in pages.slugs():
+        if known and slug in known:
+            name, records = known[slug]
+        else:
+            history = pages.history(slug)
+            name, records = history.name, history.records
+        if records:
+            current = in_force_on(records, dt.date.max) or newest_first(records)[0]
+            entries.append(SchoolEntry(slug, name, current))
     return render_pages_landing(entries, model_label, today)
+
+
+# --- many schools at once: the publish workflow's shards and its assemble job -----------
+
+def fetch_pages(remote: str = DEFAULT_REMOTE, branch: str = DEFAULT_BRANCH, *,
+                repo_dir: Path | None = None) -> str | None:
+    """A shard's first step: the local pages branch becomes `remote`'s (None: it has none yet)."""
+    repo = Path(repo_dir or PROJECT_DIR).resolve()
+    _check_repo(repo, branch, remote)
+    return _sync_pages(repo, remote, branch)
+
+
+def pack_shard(out: Path, schools: list[str], remote: str = DEFAULT_REMOTE,
+               branch: str = DEFAULT_BRANCH, *, repo_dir: Path | None = None) -> Path:
+    """A shard's last step: write `out/shard.json` and `out/pages.bundle` for `assemble()`.
+
+    The base is `remote`'s branch as `fetch_pages()` fetched it; `schools` are the ones this
+    shard published since. The bundle holds the commits from the base to the local branch
+    (the whole branch when the remote had none), so assemble can read the schools' folders.
+    """
+    repo = Path(repo_dir or PROJECT_DIR).resolve()
+    _check_repo(repo, branch, remote)
+    bad = [s for s in schools if not re.match(SLUG_RE, s)]
+    if bad:
+        raise _problem(f"not school names: {', '.join(map(repr, bad))}")
+    schools = sorted(set(schools))
+    base, tip = _ref(repo, f"{remote}/{branch}", "refs/remotes/"), _ref(repo, branch)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BUNDLE).unlink(missing_ok=True)
+    if schools:
+        if tip is None:
+            raise _problem(f"there is no {branch} branch here, so {', '.join(schools)} cannot have "
+                           "been published in this clone", "--branch")
+        if base and not _is_ancestor(repo, base, tip):
+            raise _problem(f"the local {branch} branch does not start from {remote}'s; run "
+                           "`python -m macros.publish fetch` before publishing", "--branch")
+        published, found = _top_level(repo, tip), _top_level(repo, base)
+        for slug in schools:
+            if slug not in published or published[slug] == found.get(slug):
+                raise _problem(f"{slug} was not published in this clone: its folder on {branch} is "
+                               f"as {remote} has it", slug)
+        _git(repo, "bundle", "create", "--quiet", str((out / BUNDLE).resolve()),
+             f"{base}..refs/heads/{branch}" if base else f"refs/heads/{branch}")
+    manifest = {"format": MANIFEST_FORMAT, "branch": branch, "base": base,
+                "tip": tip if schools else base, "schools": schools}
+    path = out / MANIFEST
+    path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class _Shard:
+    path: Path
+    base: str | None
+    tip: str | None
+    schools: list[str]
+
+
+def _open_shard(repo: Path, path: Path, branch: str, before: str | None) -> _Shard:
+    """Read one shard's folder and bring its commits into `repo`; refuse anything doubtful."""
+    again = "download the shard's artifact again, or run the workflow again"
+    manifest = path / MANIFEST
+    if not manifest.is_file():
+        raise PolicyError(Problem(str(path), f"not a shard's result: there is no {MANIFEST} in it; "
+                                  "pass the folders that the publish workflow's shard jobs upload"))
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        base, tip, schools = data["base"], data["tip"], data["schools"]
+        ok = (data["format"] == MANIFEST_FORMAT and isinstance(data["branch"], str)
+              and all(c is None or (isinstance(c, str) and re.match(COMMIT_RE, c)) for c in (base, tip))
+              and isinstance(schools, list)
+              and all(isinstance(s, str) and re.match(SLUG_RE, s) for s in schools)
+              and (tip is not None or not schools))
+    except (OSError, ValueError, TypeError, KeyError):
+        ok = False
+    if not ok:
+        raise PolicyError(Problem(str(manifest), f"this is not a shard record that assemble can read; {again}"))
+    if data["branch"] != branch:
+        raise PolicyError(Problem(str(manifest), f"this shard published to the branch '{data['branch']}', "
+                                  f"not '{branch}'", "--branch"))
+    shard = _Shard(path, base, tip, schools)
+    if not schools:
+        return shard
+    bundle = path / BUNDLE
+    heads = _git(repo, "bundle", "list-heads", str(bundle.resolve()), check=False) if bundle.is_file() else None
+    if heads is None or heads.returncode != 0 or f"{tip} refs/heads/{branch}" not in heads.stdout.splitlines():
+        raise PolicyError(Problem(str(bundle), f"missing or damaged: it does not hold the commit "
+                                  f"{MANIFEST} names, so {', '.join(schools)} cannot be read; {again}"))
+    if base and not (before and _is_ancestor(repo, base, before)):
+        raise PolicyError(Problem(str(path), f"this shard started from commit {base[:12]} of {branch}, "
+                                  f"which {branch} no longer contains (it was rewritten or deleted "
+                                  "since), so its schools cannot be added safely; run the workflow again"))
+    _git(repo, "bundle", "unbundle", str(bundle.resolve()))
+    published = _top_level(repo, tip)
+    with _Pages(repo, tip) as pages:
+        for slug in schools:
+            if published.get(slug, ("", ""))[1] != "tree" or pages.read(f"{slug}/versions.json") is None:
+                raise PolicyError(Problem(str(path), f"{MANIFEST} lists {slug}, but the shard's "
+                                          f"{branch} has no {slug}/versions.json; {again}"))
+    return shard
+
+
+def assemble(artifacts: list[Path], branch: str = DEFAULT_BRANCH, remote: str | None = None,
+             push: bool = False, *, repo_dir: Path | None = None,
+             now: dt.datetime | None = None) -> AssembleResult:
+    """Put every shard's schools on the pages branch in one commit; see the module docstring.
+
+    Starts from the branch as it is now (`remote`'s, when given). Each school's folder is
+    replaced by the shard's tree as it is; every other entry keeps its tree; `index.html` is
+    rebuilt from the result and `.nojekyll` kept. A school whose folder changed on the branch
+    since its shard started is refused (its shard would undo that change). Any problem
+    leaves the branch as it was.
+    """
+    repo = Path(repo_dir or PROJECT_DIR).resolve()
+    if push and remote is None:
+        remote = DEFAULT_REMOTE
+    if not artifacts:
+        raise _problem("name the shard folders to assemble (the artifacts the shard jobs uploaded)")
+    _check_repo(repo, branch, remote)
+    model = load_model()
+    if remote is not None:
+        _sync_pages(repo, remote, branch)
+    before = _ref(repo, branch)
+    shards = [_open_shard(repo, Path(artifact), branch, before) for artifact in artifacts]
+
+    owner: dict[str, _Shard] = {}
+    for shard in shards:
+        for slug in shard.schools:
+            if slug in owner:
+                raise PolicyError(Problem(str(shard.path), f"{slug} was also published by the shard "
+                                          f"in {owner[slug].path}; a school belongs to one shard only"))
+            owner[slug] = shard
+    current = _top_level(repo, before)
+    used = [s for s in shards if s.schools]
+    trees = {rev: _top_level(repo, rev) for rev in {s.base for s in used} | {s.tip for s in used}}
+    changes, already, refused = {}, [], []
+    for slug, shard in sorted(owner.items()):
+        new = trees[shard.tip][slug]
+        if current.get(slug) == new:
+            already.append(slug)
+        elif current.get(slug) != trees[shard.base].get(slug):
+            refused.append(Problem(str(shard.path), f"{slug} was published on {branch} after this shard "
+                                   f"started, so this shard's {slug} folder would undo that; publish "
+                                   f"{slug} again (Actions > publish > Run workflow, with {slug})"))
+        else:
+            changes[slug] = new
+    if refused:
+        raise PolicyError(refused)
+    if not changes:
+        return AssembleResult(branch, before, [], already)
+
+    entries = {**current, **changes}
+    today = (now or dt.datetime.now(dt.timezone.utc)).date()
+    with _Pages(repo, _mktree(repo, entries)) as pages:
+        entries["index.html"] = ("100644", "blob", _blob(repo, _landing(pages, model.version_label, today)))
+    entries[".nojekyll"] = ("100644", "blob", _blob(repo, ""))
+    names = list(changes)
+    message = (f"Publish {len(names)} school{'s' if len(names) > 1 else ''} from "
+               f"{len(shards)} shard{'s' if len(shards) > 1 else ''}\n\n" + "\n".join(names) + "\n")
+    commit = _git(repo, "commit-tree", _mktree(repo, entries), *(["-p", before] if before else []),
+                  input=message).stdout.strip()
+    _git(repo, "update-ref", f"refs/heads/{branch}", commit, before or "")
+    if push:
+        pushed = _git(repo, "push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}", check=False)
+        if pushed.returncode != 0:
+            _restore(repo, branch, before)
+            raise _problem(f"{remote} refused the push of {branch}, so nothing was published: "
+                           f"{pushed.stderr.strip()}; if {branch} moved on {remote} meanwhile, run the "
+                           "workflow again", "--remote")
+    return AssembleResult(branch, commit, names, already, remote if push else None)
 
 
 # --- which schools a push should publish ----------------------------------------------
@@ -314,21 +597,85 @@ def schools_to_publish(changed_paths: list[str], slugs: list[str], schools_prefi
     return sorted(s for s in slugs if s in changed)
 
 
-def _main(argv: list[str]) -> int:
-    """`python -m macros.publish changed BEFORE AFTER`: the slugs to publish, one a line (for CI)."""
+def _changed(before: str, after: str) -> list[str]:
     from .loader import all_slugs
 
-    if len(argv) != 3 or argv[0] != "changed":
-        print("usage: python -m macros.publish changed BEFORE AFTER", file=sys.stderr)
-        return 2
-    before, after = argv[1], argv[2]
     slugs = all_slugs()
     diff = subprocess.run(["git", "diff", "--name-only", before, after], cwd=PROJECT_DIR,
                           capture_output=True, text=True)
     if set(before) <= {"0"} or diff.returncode != 0:  # first push, or history rewritten
-        print("\n".join(slugs))
-        return 0
-    print("\n".join(schools_to_publish(diff.stdout.splitlines(), slugs)))
+        return slugs
+    return schools_to_publish(diff.stdout.splitlines(), slugs)
+
+
+# --- the workflow's commands: python -m macros.publish COMMAND ---------------------------
+
+def _count(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m macros.publish", description="The steps of "
+                                     "the publish workflow (.github/workflows/publish.yml).")
+    commands = parser.add_subparsers(dest="command", required=True)
+    changed = commands.add_parser("changed", help="the schools a push changed, one a line")
+    changed.add_argument("before", metavar="BEFORE")
+    changed.add_argument("after", metavar="AFTER")
+    shards = commands.add_parser("shards", help="split schools into shards: the JSON job matrix")
+    shards.add_argument("--per-shard", type=_count, required=True, metavar="N",
+                        help="schools per shard (repository variable PUBLISH_SCHOOLS_PER_SHARD)")
+    shards.add_argument("--max", type=_count, required=True, metavar="M",
+                        help="at most this many shards (repository variable PUBLISH_MAX_SHARDS)")
+    shards.add_argument("slugs", nargs="*", metavar="SLUG")
+    for name, help in (("fetch", "make the local pages branch the remote's (a shard's first step)"),
+                       ("pack", "write this shard's result for the assemble job (its last step)"),
+                       ("assemble", "put every shard's schools on the pages branch in one commit")):
+        command = commands.add_parser(name, help=help)
+        command.add_argument("--branch", default=DEFAULT_BRANCH, help="pages branch (default: gh-pages)")
+        command.add_argument("--remote", default=None if name == "assemble" else DEFAULT_REMOTE,
+                             help="git remote" + ("" if name == "assemble" else " (default: origin)"))
+        if name == "pack":
+            command.add_argument("--out", required=True, type=Path, metavar="DIR")
+            command.add_argument("slugs", nargs="*", metavar="SLUG", help="the schools published")
+        if name == "assemble":
+            command.add_argument("--push", action="store_true", help="push the branch (to origin "
+                                 "unless --remote names another)")
+            command.add_argument("artifacts", nargs="+", type=Path, metavar="SHARD_DIR")
+    return parser
+
+
+def _main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "changed":
+            print("\n".join(_changed(args.before, args.after)))
+        elif args.command == "shards":
+            from .shards import shard_matrix
+
+            print(json.dumps(shard_matrix(args.slugs, args.per_shard, args.max), separators=(",", ":")))
+        elif args.command == "fetch":
+            tip = fetch_pages(args.remote, args.branch)
+            print(f"{args.branch} is at {tip[:12]}, as on {args.remote}" if tip else
+                  f"{args.remote} has no {args.branch} branch yet: this is the first publish")
+        elif args.command == "pack":
+            path = pack_shard(args.out, args.slugs, args.remote, args.branch)
+            schools = json.loads(path.read_text(encoding="utf-8"))["schools"]
+            print(f"packed {len(schools)} school(s) for the assemble job: {' '.join(schools) or 'none'}")
+        else:
+            result = assemble(args.artifacts, args.branch, args.remote, args.push)
+            already = f"; already on {result.branch}: {' '.join(result.already)}" if result.already else ""
+            if not result.schools:
+                print(f"nothing to add: {result.branch} is unchanged{already}")
+            else:
+                where = f" and pushed it to {result.pushed_to}" if result.pushed_to else " (not pushed)"
+                print(f"published {len(result.schools)} school(s) in one commit {result.commit[:12]} on "
+                      f"{result.branch}{where}: {' '.join(result.schools)}{already}")
+    except PolicyError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -6,6 +6,7 @@ section's top heading); this file only tells mkdocs.
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 from html.parser import HTMLParser
@@ -62,6 +63,7 @@ def on_nav(nav, config, files):
 
 _ADDRESS_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset"}
 _UNSAFE_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data)\s*:", re.I)
+_UNSAFE_ANYWHERE = re.compile(r"(?:javascript|vbscript|data)\s*:", re.I)
 
 
 class _AddressFinder(HTMLParser):
@@ -78,6 +80,8 @@ class _AddressFinder(HTMLParser):
 def on_page_content(content, page, config, files):
     """The model never links to code, so a page that does was fed one by a school file:
     refuse to build it rather than publish it (the loader's checks should have said so)."""
+    if not _UNSAFE_ANYWHERE.search(html.unescape(content)):
+        return content          # no such scheme even in the text: no address can hold one
     finder = _AddressFinder()
     finder.feed(content)
     for address in finder.addresses:

@@ -1,6 +1,7 @@
 """The batch builder: same pages as `mkdocs build`, atomic, and one bad school never stops others."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -12,7 +13,8 @@ import pytest
 from markupsafe import escape
 
 from macros import fastbuild
-from macros.build import SHARED_ASSETS, build_many, tree_digest
+from macros.build import build_many, tree_digest
+from macros.shared_assets import SHARED_ASSETS
 from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
 from macros.model import PROJECT_DIR, SCHOOLS_DIR
 
@@ -56,21 +58,27 @@ def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
     different = [name for name in expected if built[name] != expected[name]]
     assert not different, f"differ from `mkdocs build`: {different}"
 
-    # Shared theme assets: the same bytes, only their location (and the links to them) moved.
+    # Shared assets: the same bytes under a content-hashed name, and the links point there.
     shared = tmp_path / "shared"
     results = build_many([slug], shared, jobs=1, share_assets=True, force=True)
     assert results[0].ok, results[0].message
     built = _files(shared / slug)
     built.pop(FINGERPRINT_FILE)
     built.pop(SUMMARY_FILE)
-    moved = {name: data for name, data in _files(shared / SHARED_ASSETS).items()}
-    assert moved and all(expected[name] == data for name, data in moved.items())
+    by_content = {hashlib.sha256(data).digest(): name for name, data in expected.items()}
+    originals = {name: by_content.get(hashlib.sha256(data).digest())
+                 for name, data in _files(shared / SHARED_ASSETS).items()}
+    assert originals and None not in originals.values(), "a shared file that mkdocs build does not write"
+    assert all(re.search(r"\.[0-9a-f]{8}\.", name) for name in originals), "a shared name without a hash"
+    assert not (shared / slug / "assets").exists()
     # Sites published together leave out their own 404.html (GitHub Pages serves the root one).
     assert "404.html" in expected and "404.html" not in built
-    assert sorted(built) == sorted(set(expected) - set(moved) - {"404.html"})
-    marker = f"../{SHARED_ASSETS}/".encode()
+    assert sorted(built) == sorted(set(expected) - set(originals.values()) - {"404.html"})
     for name, data in built.items():
-        restored = data.replace(marker, b"") if name.endswith(".html") else data
+        restored = data
+        if name.endswith(".html"):
+            for shared_name, original in originals.items():
+                restored = restored.replace(f"../{SHARED_ASSETS}/{shared_name}".encode(), original.encode())
         assert restored == expected[name], f"{name} differs beyond its asset links"
 
 

@@ -81,23 +81,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def sites(tmp_path_factory) -> Sites:
-    """Every schools/*.yml built once (two at a time) with the landing page, served over http."""
-    from macros.build import build_many
-    from macros.landing import write_landing
-    from macros.loader import all_slugs, load_school, school_path
+def sites(seed_sites) -> Sites:
+    """The seed schools' sites and landing page (built once for the run, tests/conftest.py),
+    served over http."""
+    from macros.loader import load_school, school_path
     from macros.model import load_model
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    out = tmp_path_factory.mktemp("sites")
-    slugs = all_slugs()
-    assert slugs, "no schools/*.yml to build"
-    started = time.perf_counter()
-    results = build_many(slugs, out, jobs=2)
-    failed = [f"{r.slug}: {r.message}" for r in results if not r.ok]
-    assert not failed, "schools failed to build:\n" + "\n".join(failed)
-    write_landing(out)
-    print(f"\nbuilt {len(slugs)} school sites in {time.perf_counter() - started:.1f} s")
+    out = seed_sites
+    slugs = sorted(p.parent.name for p in out.glob("*/index.html"))
+    assert slugs, "no school sites were built"
     model = load_model()
     schools = {slug: School(slug, load_school(school_path(slug), model), pages_of(out / slug))
                for slug in slugs}

@@ -3,6 +3,7 @@ things axe cannot see (heading order, skip link, visible focus, keyboard reach, 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -181,15 +182,16 @@ def test_keyboard_reaches_the_version_selector_of_a_published_site(sites, page):
     from macros.publish import _publish_config
 
     slug = next(iter(sites.schools))
-    versioned = sites.root / "versioned"
+    versioned = sites.root / "versioned"       # removed afterwards: other tests read sites.root
     config = _publish_config(versioned / "unused")
     try:
         build_school(slug, versioned, config_file=config)
+        (versioned / "versions.json").write_text(
+            json.dumps([{"version": slug, "title": "2024-25", "aliases": ["latest"]}]), encoding="utf-8")
+        page.goto(f"{sites.base}versioned/{slug}/")
+        page.wait_for_selector(".md-version__current", state="attached")
+        assert page.inner_text(".md-version__current").startswith("2024-25")
+        assert _tab_until(page, ".md-version__current, .md-version__link"), "Tab never reached the version selector"
     finally:
-        config.unlink()
-    (versioned / "versions.json").write_text(
-        json.dumps([{"version": slug, "title": "2024-25", "aliases": ["latest"]}]), encoding="utf-8")
-    page.goto(f"{sites.base}versioned/{slug}/")
-    page.wait_for_selector(".md-version__current", state="attached")
-    assert page.inner_text(".md-version__current").startswith("2024-25")
-    assert _tab_until(page, ".md-version__current, .md-version__link"), "Tab never reached the version selector"
+        config.unlink(missing_ok=True)
+        shutil.rmtree(versioned, ignore_errors=True)

@@ -1,0 +1,295 @@
+"""Many schools published as the publish workflow does it: shards, then one assemble.
+
+One module fixture: a bare remote whose pages branch already holds a third school; school A
+is published in one clone and school B in another (two mike deploys, both from that same
+branch), each packed as its shard's artifact; a third clone assembles both and pushes.
+Tests that change the branch work on their own copy of the remote.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from macros.errors import PolicyError
+from macros.publish import _main, assemble, fetch_pages, pack_shard, publish
+from macros.shards import shard_matrix
+from test_publish import OTHER, git, write_school
+
+A, B = "school-a", "school-b"
+NOW = dt.datetime(2025, 1, 15, 12, tzinfo=dt.timezone.utc)
+
+
+def clone(root: Path, name: str, remote: Path) -> Path:
+    """A checkout of the project as a runner has it: a commit, an identity, `origin`."""
+    work = root / name
+    git(root, "init", "-q", "-b", "main", str(work))
+    git(work, "config", "user.name", "Test Publisher")
+    git(work, "config", "user.email", "publisher@example.org")
+    git(work, "remote", "add", "origin", str(remote))
+    git(work, "commit", "-q", "--allow-empty", "-m", "start")
+    return work
+
+
+def record(slug: str, version: str, name: str) -> dict[str, str]:
+    """A school's folder as an earlier publish left it (no site, just what the pages read)."""
+    return {f"{slug}/versions.json": json.dumps([{"version": version, "title": version,
+                                                  "aliases": ["latest"]}]),
+            f"{slug}/{version}/index.html": f"<!doctype html><title>{name}</title>",
+            f"{slug}/{version}/policy.json": json.dumps({
+                "version": version, "ratified": "2023-10-01", "ratified_text": "October 2023",
+                "next_review": "2024-09-30", "next_review_text": "September 2024",
+                "model": "CSF4093 issue 12, August 2023", "school": name})}
+
+
+def commit_on_pages(remote: Path, root: Path, files: dict[str, str]) -> str:
+    """Someone else's commit on the remote's pages branch (created if it is not there)."""
+    edit = root / "edit"
+    git(root, "init", "-q", "-b", "gh-pages", str(edit))
+    if git(remote, "branch", "--list", "gh-pages"):
+        git(edit, "pull", "-q", str(remote), "gh-pages")
+    for name, text in files.items():
+        (edit / name).parent.mkdir(parents=True, exist_ok=True)
+        (edit / name).write_text(text, encoding="utf-8")
+    git(edit, "add", ".")
+    git(edit, "-c", "user.name=Other", "-c", "user.email=other@example.org", "commit", "-q", "-m", "elsewhere")
+    git(edit, "push", "-q", str(remote), "gh-pages")
+    shutil.rmtree(edit)
+    return git(remote, "rev-parse", "gh-pages")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("assemble")
+    remote, schools = root / "remote.git", root / "schools"
+    schools.mkdir()
+    git(root, "init", "-q", "--bare", str(remote))
+    base = commit_on_pages(remote, root, record(OTHER, "2023-24", "Other School"))
+    write_school(schools, A, "2024-25", "November 2024", "Autumn 2025", "School A")
+    write_school(schools, B, "2023-24", "November 2023", "Autumn 2024", "School B")
+    shards, artifacts = [], []
+    for number, slug in enumerate((A, B)):  # each shard job: fetch, publish, pack
+        work = clone(root, f"shard-{number}", remote)
+        fetch_pages(repo_dir=work)
+        publish(slug, repo_dir=work, schools_dir=schools)
+        artifacts.append(pack_shard(root / f"pages-shard-{number}", [slug], repo_dir=work).parent)
+        shards.append(work)
+    target = clone(root, "assemble", remote)
+    result = assemble(artifacts, remote="origin", push=True, repo_dir=target, now=NOW)
+    checkout = root / "checkout"
+    git(root, "clone", "-q", "--branch", "gh-pages", str(remote), str(checkout))
+    return dict(root=root, remote=remote, base=base, shards=shards, artifacts=artifacts,
+                result=result, checkout=checkout, other_tree=git(remote, "rev-parse", f"gh-pages:{OTHER}"))
+
+
+def copy_of(run, tmp_path: Path, at: str | None = None) -> tuple[Path, Path]:
+    """A copy of the remote (its pages branch moved to `at`) and a fetched clone of it."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(run["remote"]), str(remote))
+    if at:
+        git(remote, "update-ref", "refs/heads/gh-pages", at)
+    work = clone(tmp_path, "work", remote)
+    fetch_pages(repo_dir=work)
+    return remote, work
+
+
+def refs(remote: Path, work: Path) -> tuple[str, str]:
+    return git(remote, "rev-parse", "gh-pages"), git(work, "rev-parse", "gh-pages")
+
+
+# --- the assembled branch -----------------------------------------------------------------
+
+def test_each_shards_school_is_published_as_its_version(run):
+    for slug, version in ((A, "2024-25"), (B, "2023-24")):
+        site = run["checkout"] / slug
+        assert (site / version / "index.html").is_file() and (site / version / "print" / "index.html").is_file()
+        assert json.loads((site / version / "policy.json").read_text())["version"] == version
+        versions = json.loads((site / "versions.json").read_text())
+        assert [(v["version"], v["aliases"]) for v in versions] == [(version, ["latest"])]
+    assert run["result"].schools == [A, B] and run["result"].pushed_to == "origin"
+
+
+def test_school_folders_are_the_trees_their_shards_made(run):
+    for slug, shard in zip((A, B), run["shards"]):
+        assert git(run["remote"], "rev-parse", f"gh-pages:{slug}") == git(shard, "rev-parse", f"gh-pages:{slug}")
+
+
+def test_landing_lists_all_three_schools_with_their_current_versions(run):
+    page = BeautifulSoup((run["checkout"] / "index.html").read_text(encoding="utf-8"), "html.parser")
+    rows = {a.get_text(): a["href"] for a in page.select("tbody th a")}
+    assert rows == {"School A": f"{A}/2024-25/", "School B": f"{B}/2023-24/",
+                    "Other School": f"{OTHER}/2023-24/"}
+
+
+def test_third_schools_folder_keeps_its_tree(run):
+    assert git(run["remote"], "rev-parse", f"gh-pages:{OTHER}") == run["other_tree"]
+
+
+def test_one_commit_is_added_on_top_of_the_base(run):
+    tip = git(run["remote"], "rev-parse", "gh-pages")
+    assert git(run["remote"], "rev-list", f"{run['base']}..{tip}").split() == [tip]
+    assert git(run["remote"], "rev-parse", f"{tip}^@") == run["base"]
+    assert run["result"].commit == tip
+
+
+def test_nojekyll_is_kept(run):
+    assert (run["checkout"] / ".nojekyll").read_bytes() == b""
+
+
+# --- refused: the branch is left as it was ------------------------------------------------
+
+def test_a_missing_artifact_is_refused_and_changes_nothing(run, tmp_path):
+    remote, work = copy_of(run, tmp_path, at=run["base"])
+    before, missing = refs(remote, work), tmp_path / "pages-shard-7"
+    with pytest.raises(PolicyError) as error:
+        assemble([run["artifacts"][0], missing], remote="origin", push=True, repo_dir=work)
+    assert str(error.value) == (f"{missing}: not a shard's result: there is no shard.json in it; "
+                                "pass the folders that the publish workflow's shard jobs upload")
+    assert refs(remote, work) == before
+
+
+def test_a_damaged_bundle_is_refused_and_changes_nothing(run, tmp_path):
+    remote, work = copy_of(run, tmp_path, at=run["base"])
+    damaged = shutil.copytree(run["artifacts"][0], tmp_path / "pages-shard-0")
+    (damaged / "pages.bundle").write_bytes(b"not a bundle\n")
+    before = refs(remote, work)
+    with pytest.raises(PolicyError) as error:
+        assemble([damaged, run["artifacts"][1]], remote="origin", push=True, repo_dir=work)
+    assert str(error.value) == (f"{damaged / 'pages.bundle'}: missing or damaged: it does not hold "
+                                f"the commit shard.json names, so {A} cannot be read; download the "
+                                "shard's artifact again, or run the workflow again")
+    assert refs(remote, work) == before
+
+
+def test_a_school_published_elsewhere_after_its_shard_began_is_refused(run, tmp_path):
+    remote, _ = copy_of(run, tmp_path, at=run["base"])
+    commit_on_pages(remote, tmp_path, {f"{A}/versions.json": "[]"})
+    work = clone(tmp_path, "again", remote)
+    fetch_pages(repo_dir=work)
+    before = refs(remote, work)
+    with pytest.raises(PolicyError) as error:
+        assemble(run["artifacts"], remote="origin", push=True, repo_dir=work)
+    assert str(error.value) == (f"{run['artifacts'][0]}: {A} was published on gh-pages after this "
+                                f"shard started, so this shard's {A} folder would undo that; publish "
+                                f"{A} again (Actions > publish > Run workflow, with {A})")
+    assert refs(remote, work) == before
+
+
+def test_a_school_in_two_shards_is_refused(run, tmp_path):
+    remote, work = copy_of(run, tmp_path, at=run["base"])
+    before = refs(remote, work)
+    with pytest.raises(PolicyError, match=f"{A} was also published by the shard in "):
+        assemble([run["artifacts"][0], run["artifacts"][0]], remote="origin", push=True, repo_dir=work)
+    assert refs(remote, work) == before
+
+
+def test_packing_a_school_this_clone_did_not_publish_is_refused(run, tmp_path):
+    _, work = copy_of(run, tmp_path)
+    with pytest.raises(PolicyError) as error:
+        pack_shard(tmp_path / "pages-shard-0", [A], repo_dir=work)
+    assert str(error.value) == (f"policy publish: {A}: {A} was not published in this clone: its "
+                                "folder on gh-pages is as origin has it")
+    assert not (tmp_path / "pages-shard-0" / "shard.json").exists()
+
+
+# --- the branch moved, or did not exist -----------------------------------------------------
+
+def test_other_schools_published_after_the_shards_began_are_kept(run, tmp_path):
+    remote, _ = copy_of(run, tmp_path, at=run["base"])
+    late = commit_on_pages(remote, tmp_path, record("late-school", "2024-25", "Late School"))
+    work = clone(tmp_path, "again", remote)
+    assemble(run["artifacts"], remote="origin", push=True, repo_dir=work, now=NOW)
+    tip = git(remote, "rev-parse", "gh-pages")
+    assert git(remote, "rev-parse", f"{tip}^@") == late
+    assert git(remote, "rev-parse", f"{tip}:late-school") == git(remote, "rev-parse", f"{late}:late-school")
+    landing = git(remote, "show", f"{tip}:index.html")
+    assert all(f'href="{slug}/' in landing for slug in (A, B, OTHER, "late-school"))
+
+
+def test_assembling_the_same_shards_again_changes_nothing(run, tmp_path):
+    remote, work = copy_of(run, tmp_path)
+    before = refs(remote, work)
+    result = assemble(run["artifacts"], remote="origin", push=True, repo_dir=work)
+    assert (result.schools, result.already) == ([], [A, B])
+    assert refs(remote, work) == before
+
+
+def test_the_first_publish_creates_the_branch(run, tmp_path):
+    remote = tmp_path / "empty.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    shard = clone(tmp_path, "shard", remote)
+    assert fetch_pages(repo_dir=shard) is None
+    # What publish leaves in a clone whose remote has no pages branch: a branch of its own.
+    git(shard, "fetch", "-q", str(run["remote"]), "gh-pages:refs/published")
+    folder = git(shard, "rev-parse", f"refs/published:{A}")
+    tree = subprocess.run(["git", "mktree"], cwd=shard, input=f"040000 tree {folder}\t{A}\n",
+                          capture_output=True, text=True, check=True).stdout.strip()
+    git(shard, "update-ref", "refs/heads/gh-pages", git(shard, "commit-tree", tree, "-m", "publish"))
+    artifact = pack_shard(tmp_path / "pages-shard-0", [A], repo_dir=shard).parent
+    assemble([artifact], remote="origin", push=True, repo_dir=clone(tmp_path, "work", remote), now=NOW)
+    assert git(remote, "rev-list", "gh-pages").count("\n") == 0  # one commit, with no parent
+    assert git(remote, "rev-parse", f"gh-pages:{A}") == folder
+    assert f'href="{A}/2024-25/"' in git(remote, "show", "gh-pages:index.html")
+
+
+# --- the shard split -------------------------------------------------------------------------
+
+def test_a_handful_of_schools_make_one_shard():
+    assert shard_matrix(["c", "a", "b"], 60, 8) == {"include": [{"shard": 0, "schools": "a b c"}]}
+
+
+def test_shards_hold_at_most_per_shard_schools_until_the_cap():
+    slugs = [f"s{n:02}" for n in range(10)]
+    sizes = [len(s["schools"].split()) for s in shard_matrix(slugs, 3, 8)["include"]]
+    assert sizes == [3, 3, 2, 2]
+    hundred = slugs * 10 + [f"t{n}" for n in range(90)]  # 100 schools, repeats dropped
+    assert [len(s["schools"].split()) for s in shard_matrix(hundred, 3, 4)["include"]] == [25, 25, 25, 25]
+
+
+def test_every_school_is_in_exactly_one_shard():
+    for count in range(0, 40):
+        slugs = [f"school-{n}" for n in range(count)]
+        for per_shard in (1, 2, 5, 60):
+            for most in (1, 3, 8):
+                shards = shard_matrix(slugs, per_shard, most)["include"]
+                placed = [s for shard in shards for s in shard["schools"].split()]
+                assert sorted(placed) == sorted(slugs)
+                assert [shard["shard"] for shard in shards] == list(range(len(shards)))
+                assert len(shards) == min(most, math.ceil(count / per_shard))
+                sizes = {len(shard["schools"].split()) for shard in shards}
+                assert not shards or max(sizes) - min(sizes) <= 1
+
+
+def test_the_split_does_not_depend_on_the_order_or_repeats():
+    slugs = [f"school-{n}" for n in range(23)]
+    shuffled = slugs * 2
+    random.Random(4).shuffle(shuffled)
+    assert shard_matrix(shuffled, 5, 3) == shard_matrix(slugs, 5, 3)
+
+
+def test_no_schools_make_no_shards():
+    assert shard_matrix([], 60, 8) == {"include": []}
+
+
+@pytest.mark.parametrize("slugs, per_shard, most, message", [
+    (["a"], 0, 8, "--per-shard must be a whole number of at least 1, not 0"),
+    (["a"], 60, -1, "--max must be a whole number of at least 1, not -1"),
+    (["a", "*", "../b"], 60, 8, "not school names: '*', '../b'"),
+])
+def test_a_bad_setting_or_name_is_refused(slugs, per_shard, most, message):
+    with pytest.raises(PolicyError, match=re.escape(message)):
+        shard_matrix(slugs, per_shard, most)
+
+
+def test_shards_command_prints_the_matrix_as_one_line_of_json(capsys):
+    assert _main(["shards", "--per-shard", "2", "--max", "8", "c", "a", "b"]) == 0
+    assert capsys.readouterr().out == ('{"include":[{"shard":0,"schools":"a b"},'
+                                       '{"shard":1,"schools":"c"}]}\n')
