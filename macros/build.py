@@ -34,7 +34,7 @@ from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerp
                           write_fingerprint, write_summary)
 from .loader import load_school, school_path
 from .output_hooks import prune_site
-from .shared_assets import SharedAssets
+from .shared_assets import SHARED_ASSETS, SharedAssets
 from .model import MKDOCS_YML, load_model
 
 
@@ -109,6 +109,10 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
     summary (`.policy-summary.json`) the landing page reads instead of re-loading the school.
     """
     school_file = school_path(slug)
+    if slug == SHARED_ASSETS:
+        raise PolicyError(Problem(f"schools/{slug}.yml", f"a school cannot be called '{SHARED_ASSETS}': "
+                                  "that folder holds the files every school's pages share; rename "
+                                  "the school file"))
     school = load_school(school_file, load_model())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

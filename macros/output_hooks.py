@@ -7,7 +7,8 @@ is as small as a locally built one:
   HTML comments and the line breaks CSS never shows (next to block tags), except inside
   <pre>, <textarea>, <script> and <style>, where whitespace can matter;
 - material's inline SVG icons that docs/assets/policy.css draws (`.pi-NAME`) become empty
-  <svg class="pi-NAME"> (≈3 KB a page), and the generator <meta> goes;
+  <svg class="pi-NAME"> (≈3 KB a page), the generator <meta> goes, and so does the logo
+  links' aria-label, which repeats their title (an icon-only link is named by its title);
 - the search index is written as UTF-8 rather than with \\u escapes;
 - theme files a reader never needs are not copied into the site (and removed after the
   build, should another step have written them): source maps, the search languages other
@@ -154,12 +155,16 @@ def swap_icons(html: str, swaps: dict[str, str]) -> str:
 
 # The generator's name and version: nothing a reader (or a browser) uses.
 _GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n?')
+# material's logo links carry the site's name twice, as title and as aria-label. A link
+# whose only content is an icon takes its accessible name from its title, so the copy goes.
+_LOGO_LABEL = re.compile(r'(<a [^<>]*\btitle="([^"<>]*)" class="md-(?:header|nav)__button md-logo") aria-label="\2"')
 
 
 def trim_page(html: str, swaps: dict[str, str]) -> str:
-    """Theme output a reader does not need: inline icons policy.css draws and the generator
-    tag; then squeeze_html."""
-    return squeeze_html(_GENERATOR.sub("", swap_icons(html, swaps), count=1))
+    """Theme output a reader does not need: inline icons policy.css draws, the generator tag
+    and the logo's second label; then squeeze_html."""
+    html = _LOGO_LABEL.sub(lambda m: m[1], _GENERATOR.sub("", swap_icons(html, swaps), count=1))
+    return squeeze_html(html)
 
 
 def compact_search_index(site_dir: str | Path) -> None:

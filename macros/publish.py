@@ -5,11 +5,20 @@ the branch name, the remote, the git identity), then:
 
 1. runs `mike deploy --deploy-prefix SLUG --alias-type redirect --update-aliases V latest`
    with a generated copy of mkdocs.yml (the versions selector switched on, the site built
-   in a temporary folder), so the school's site lands in `SLUG/V/` and `SLUG/versions.json`;
+   in a temporary folder), so the school's site lands in `SLUG/V/` and `SLUG/versions.json`.
+   The shared-assets plugin (macros/shared_assets.py) keeps the static assets out of `SLUG/V/`
+   (material's bundles, our stylesheet and scripts: ~300 KB, the same for every school) and
+   points the pages at `shared-assets/` at the top of the branch; `SLUG/V/` has no 404.html
+   either (GitHub Pages serves only the one at the root);
 2. adds, in a second commit on the same branch, `SLUG/V/policy.json` (the dates of this
    version), `SLUG/index.html` (the policy history) and `index.html` (every school) — both
-   pages rebuilt from what is on the branch, so they stay right as versions accumulate;
+   pages rebuilt from what is on the branch, so they stay right as versions accumulate —
+   and each shared file the pages use that `shared-assets/` does not have yet (a shared
+   file's name holds a hash of its content, so one already there is never replaced);
 3. pushes the branch if asked.
+
+Versions published before the assets were shared keep their own `assets/` and work as they
+are: nothing here rewrites them.
 
 If any step fails the pages branch is put back where it was. Other schools' folders are
 never written: mike only replaces `SLUG/V/` and the alias folders under `SLUG/`.
@@ -27,10 +36,11 @@ are split into shards (`shards.py`), and each shard, on its own runner,
   `pages.bundle` (the commits from the base to the tip) for the assemble job.
 
 `assemble()` then, in one job, takes the branch as it is on the remote, puts in each shard's
-`SLUG/` folders (the very trees the shards made), rebuilds `index.html` from the result, and
-makes one commit, which it pushes. A school folder is taken from a shard only if the branch
-still has that folder as the shard found it; if someone published that school in between,
-assemble refuses rather than undo their work, and changes nothing.
+`SLUG/` folders (the very trees the shards made) and the shared files the shard has that the
+branch lacks, rebuilds `index.html` from the result, and makes one commit, which it pushes.
+A school folder is taken from a shard only if the branch still has that folder as the shard
+found it; if someone published that school in between, assemble refuses rather than undo
+their work, and changes nothing.
 """
 from __future__ import annotations
 
@@ -53,12 +63,16 @@ from .policy_history import render_history, render_pages_landing
 from .loader import display_path, load_school, school_path
 from .model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR_VARIABLE, load_model
 from .schema import SLUG_RE, VERSION_RE
+from .shared_assets import SHARED_ASSETS
 
 TEMPLATES = Path(__file__).parent / "templates"
 REDIRECT_TEMPLATE = TEMPLATES / "redirect.html"
 DEFAULT_BRANCH = "gh-pages"
 DEFAULT_ALIAS = "latest"
 DEFAULT_REMOTE = "origin"
+# The mkdocs plugin (macros/shared_assets.py, an entry point in pyproject.toml) that keeps a
+# version's static assets in the branch's shared-assets/ folder: a version is SLUG/VERSION/.
+SHARED_PLUGIN, SHARED_DEPTH = "policy-shared-assets", 2
 # Changes to these paths change every school's site, so every school is published again.
 SHARED_PATHS = ("docs/", "macros/", "overrides/", "mkdocs.yml", "pyproject.toml", "constraints.txt")
 # What a shard hands to the assemble job, in one folder.
@@ -75,6 +89,7 @@ class PublishResult:
     aliases: list[str]
     pushed_to: str | None
     note: str = ""
+    shared: list[str] = field(default_factory=list)  # files this publish added to shared-assets/
 
 
 @dataclass
@@ -84,6 +99,7 @@ class AssembleResult:
     schools: list[str]        # the schools whose folders the new commit replaced
     already: list[str] = field(default_factory=list)  # already on the branch as the shard left them
     pushed_to: str | None = None
+    shared: list[str] = field(default_factory=list)   # files the new commit added to shared-assets/
 
 
 # --- git helpers ----------------------------------------------------------------------
@@ -156,6 +172,31 @@ def _blob(repo: Path, text: str) -> str:
     return _git(repo, "hash-object", "-w", "--stdin", input=text.encode("utf-8")).stdout.decode().strip()
 
 
+def _files_under(repo: Path, rev: str | None, folder: str) -> dict[str, tuple[str, str]]:
+    """Every file under `folder` in `rev`: path -> (mode, blob id); empty when there is none."""
+    if rev is None:
+        return {}
+    files = {}
+    for item in _git(repo, "ls-tree", "-r", "-z", rev, "--", folder).stdout.split("\0"):
+        if item:
+            meta, path = item.split("\t", 1)
+            mode, kind, sha = meta.split()
+            if kind == "blob":
+                files[path] = (mode, sha)
+    return files
+
+
+def _store_blobs(repo: Path, store: Path) -> dict[str, str]:
+    """The files the shared-assets plugin stored in `store`, written into `repo` as blobs:
+    branch path (shared-assets/…) -> blob id."""
+    paths = sorted(p for p in (store / SHARED_ASSETS).rglob("*") if p.is_file())
+    if not paths:
+        return {}
+    listing = "".join(f"{path}\n" for path in paths)
+    ids = _git(repo, "hash-object", "-w", "--stdin-paths", input=listing).stdout.split()
+    return {path.relative_to(store).as_posix(): sha for path, sha in zip(paths, ids)}
+
+
 # --- validation: everything before git is touched --------------------------------------
 
 def _check_version(value: str, what: str) -> None:
@@ -182,11 +223,23 @@ def _check_repo(repo: Path, branch: str, remote: str | None) -> None:
             raise _problem(f"git does not know who is publishing: run `git config {key} …` first")
 
 
+def _check_plugin() -> None:
+    from importlib.metadata import entry_points
+
+    if not entry_points(group="mkdocs.plugins", name=SHARED_PLUGIN):
+        raise _problem(f"the mkdocs plugin '{SHARED_PLUGIN}' is not installed, so the pages could "
+                       "not share their assets; install the project again with "
+                       "`make .venv/bin/policy`, then publish")
+
+
 # --- the mike deploy ---------------------------------------------------------------------
 
-def _publish_config(site_dir: Path) -> Path:
+def _publish_config(site_dir: Path, store: Path) -> Path:
     """mkdocs.yml with mike's plugin and version selector, building into `site_dir`.
 
+    The static assets go to `store`/shared-assets/ instead of the site, and the pages point
+    two folders up, at the branch's shared-assets/ (the shared-assets plugin, which also
+    leaves out the version's own 404.html: GitHub Pages serves only the one at the root).
     Written beside mkdocs.yml (relative paths in it stay right); plain `policy build` never
     sees it, so its sites make no request for a versions.json that is not there.
     """
@@ -200,6 +253,7 @@ def _publish_config(site_dir: Path) -> Path:
     plugins = list(config.get("plugins") or ["search"])
     plugins.insert(0, {"mike": {"alias_type": "redirect", "version_selector": True,
                                 "redirect_template": str(REDIRECT_TEMPLATE)}})
+    plugins.append({SHARED_PLUGIN: {"store": str(store), "depth": SHARED_DEPTH}})
     config["plugins"] = plugins
     handle, name = tempfile.mkstemp(prefix=".mkdocs-publish-", suffix=".yml", dir=MKDOCS_YML.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -217,9 +271,11 @@ def _mike_env(slug: str, schools_dir: Path | None) -> dict:
 
 
 def _mike_deploy(repo: Path, slug: str, version: str, aliases: list[str], branch: str,
-                 remote: str, schools_dir: Path | None) -> None:
+                 remote: str, schools_dir: Path | None) -> dict[str, str]:
+    """Commit the version with mike; the shared files its pages use, as blobs in `repo`
+    (branch path -> blob id), for the next commit to add where the branch lacks them."""
     with tempfile.TemporaryDirectory(prefix="policy-publish-") as tmp:
-        config = _publish_config(Path(tmp) / "site")
+        config = _publish_config(Path(tmp) / "site", Path(tmp) / "store")
         try:
             command = [str(Path(sys.executable).with_name("mike")), "deploy",
                        "--config-file", str(config), "--deploy-prefix", slug,
@@ -233,11 +289,12 @@ def _mike_deploy(repo: Path, slug: str, version: str, aliases: list[str], branch
                                     capture_output=True, text=True)
         finally:
             config.unlink(missing_ok=True)
-    if result.returncode != 0:
-        output = "\n".join(line for line in (result.stderr + result.stdout).splitlines()
-                           if line.strip() and "INFO" not in line)
-        raise PolicyError(Problem(f"schools/{slug}.yml", "the site did not build or could not be "
-                                  f"committed, so nothing was published:\n{output[-3000:]}"))
+        if result.returncode != 0:
+            output = "\n".join(line for line in (result.stderr + result.stdout).splitlines()
+                               if line.strip() and "INFO" not in line)
+            raise PolicyError(Problem(f"schools/{slug}.yml", "the site did not build or could not be "
+                                      f"committed, so nothing was published:\n{output[-3000:]}"))
+        return _store_blobs(repo, Path(tmp) / "store")
 
 
 # --- reading the pages branch ----------------------------------------------------------
@@ -292,7 +349,7 @@ class _Pages:
     def slugs(self) -> list[str]:
         """The folders at the top of the branch named like a school (sorted, as git lists them)."""
         return [name for name, (_, kind, _) in _top_level(self.repo, self.rev).items()
-                if kind == "tree" and re.match(SLUG_RE, name)]
+                if kind == "tree" and re.match(SLUG_RE, name) and name != SHARED_ASSETS]
 
     def history(self, slug: str) -> _History:
         """What the branch holds about `slug`; each file read once."""
@@ -309,13 +366,18 @@ class _Pages:
         return _History(versions, records, name)
 
 
-def _commit_files(repo: Path, branch: str, parent: str, files: dict[str, str], message: str) -> str:
-    """One commit on `branch` adding or replacing `files`, without a working tree."""
+def _commit_files(repo: Path, branch: str, parent: str, files: dict[str, str], message: str,
+                  blobs: dict[str, str] | None = None) -> str:
+    """One commit on `branch` adding or replacing `files` (text) and `blobs` (path -> blob id
+    already in the repository), without a working tree."""
     with tempfile.TemporaryDirectory(prefix="policy-index-") as tmp:
         env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
         _git(repo, "read-tree", parent, env=env)
         for path, text in files.items():
             _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{_blob(repo, text)},{path}", env=env)
+        if blobs:
+            listing = "".join(f"100644 {sha}\t{path}\0" for path, sha in blobs.items())
+            _git(repo, "update-index", "-z", "--index-info", input=listing, env=env)
         tree = _git(repo, "write-tree", env=env).stdout.strip()
     commit = _git(repo, "commit-tree", tree, "-p", parent, "-m", message).stdout.strip()
     _git(repo, "update-ref", f"refs/heads/{branch}", commit, parent)
@@ -339,6 +401,10 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
                                       "line like `version: 2024-25`, or pass --version", "version"))
         version = school.version
     _check_version(version, "version")
+    if slug == SHARED_ASSETS:
+        raise PolicyError(Problem(display_path(path), f"a school cannot be called '{SHARED_ASSETS}': "
+                                  "that folder of the pages branch holds the files every school's "
+                                  "pages share; rename the school file"))
     aliases = [alias] if alias else []
     if alias:
         _check_version(alias, "alias")
@@ -347,6 +413,7 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
     if push and remote is None:
         remote = DEFAULT_REMOTE
     _check_repo(repo, branch, remote)
+    _check_plugin()
 
     now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     record = VersionRecord(version=version, ratified=school.dates.ratified.start,
@@ -368,8 +435,11 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
                 note = (f"'{alias}' stays on {newest_first(newer)[0].version}, which was ratified after "
                         f"{version}")
                 aliases = []
-        _mike_deploy(repo, slug, version, aliases, branch, remote or DEFAULT_REMOTE, schools_dir)
+        stored = _mike_deploy(repo, slug, version, aliases, branch, remote or DEFAULT_REMOTE, schools_dir)
         deployed = _ref(repo, branch)
+        # A shared file's name holds a hash of its content: one the branch has is never replaced.
+        present = _files_under(repo, deployed, SHARED_ASSETS)
+        shared = {path: sha for path, sha in stored.items() if path not in present}
         record_json = dict(record.to_json(), school=school.school.name)
         files = {f"{slug}/{version}/{RECORD_FILE}": json.dumps(record_json, indent=2) + "\n"}
         today = now.date()
@@ -383,13 +453,14 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
                                            {slug: (school.school.name, records)})
         files[".nojekyll"] = ""
         commit = _commit_files(repo, branch, deployed, files,
-                               f"Policy history of {slug} after publishing {version}")
+                               f"Policy history of {slug} after publishing {version}", shared)
         if push:
             _git(repo, "push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
     except BaseException:
         _restore(repo, branch, before)
         raise
-    return PublishResult(slug, version, branch, commit, aliases, remote if push else None, note)
+    return PublishResult(slug, version, branch, commit, aliases, remote if push else None, note,
+                         sorted(shared))
 
 
 def _restore(repo: Path, branch: str, before: str | None) -> None:
@@ -516,14 +587,55 @@ def _open_shard(repo: Path, path: Path, branch: str, before: str | None) -> _Sha
     return shard
 
 
+def _shared_additions(repo: Path, before: str | None,
+                      shards: list[_Shard]) -> dict[str, tuple[str, str]]:
+    """The shared files the shards' branches hold and the branch lacks: path -> (mode, blob id).
+
+    A file the branch has is kept as it is (its name holds a hash of its content). Two shards
+    with different files under one name cannot happen when both ran this code; if it does,
+    neither is chosen: assemble refuses.
+    """
+    present = _files_under(repo, before, SHARED_ASSETS)
+    added: dict[str, tuple[tuple[str, str], _Shard]] = {}
+    problems = []
+    for shard in shards:
+        for path, entry in _files_under(repo, shard.tip, SHARED_ASSETS).items():
+            if path in present:
+                continue
+            if path not in added:
+                added[path] = (entry, shard)
+            elif added[path][0] != entry:
+                problems.append(Problem(str(shard.path), f"this shard's {path} is not the same file as "
+                                        f"the one of that name in {added[path][1].path}; shared files "
+                                        "are named after their content, so one of the two artifacts "
+                                        "is damaged; run the workflow again"))
+    if problems:
+        raise PolicyError(problems)
+    return {path: entry for path, (entry, _) in added.items()}
+
+
+def _add_to_folder(repo: Path, folder: tuple[str, str, str] | None,
+                   files: dict[str, tuple[str, str]]) -> str:
+    """The tree of `folder` (a top-level entry, or None) with `files` (branch paths) added."""
+    prefix = SHARED_ASSETS + "/"
+    with tempfile.TemporaryDirectory(prefix="policy-index-") as tmp:
+        env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
+        if folder is not None:
+            _git(repo, "read-tree", folder[2], env=env)
+        listing = "".join(f"{mode} {sha}\t{path[len(prefix):]}\0" for path, (mode, sha) in files.items())
+        _git(repo, "update-index", "-z", "--index-info", input=listing, env=env)
+        return _git(repo, "write-tree", env=env).stdout.strip()
+
+
 def assemble(artifacts: list[Path], branch: str = DEFAULT_BRANCH, remote: str | None = None,
              push: bool = False, *, repo_dir: Path | None = None,
              now: dt.datetime | None = None) -> AssembleResult:
     """Put every shard's schools on the pages branch in one commit; see the module docstring.
 
     Starts from the branch as it is now (`remote`'s, when given). Each school's folder is
-    replaced by the shard's tree as it is; every other entry keeps its tree; `index.html` is
-    rebuilt from the result and `.nojekyll` kept. A school whose folder changed on the branch
+    replaced by the shard's tree as it is; `shared-assets/` gains the shards' files it lacks
+    (the union; a file already there is kept); every other entry keeps its tree; `index.html`
+    is rebuilt from the result and `.nojekyll` kept. A school whose folder changed on the branch
     since its shard started is refused (its shard would undo that change). Any problem
     leaves the branch as it was.
     """
@@ -562,10 +674,14 @@ def assemble(artifacts: list[Path], branch: str = DEFAULT_BRANCH, remote: str | 
             changes[slug] = new
     if refused:
         raise PolicyError(refused)
+    shared = _shared_additions(repo, before, used)
     if not changes:
         return AssembleResult(branch, before, [], already)
 
     entries = {**current, **changes}
+    if shared:
+        folder = _add_to_folder(repo, current.get(SHARED_ASSETS), shared)
+        entries[SHARED_ASSETS] = ("040000", "tree", folder)
     today = (now or dt.datetime.now(dt.timezone.utc)).date()
     with _Pages(repo, _mktree(repo, entries)) as pages:
         entries["index.html"] = ("100644", "blob", _blob(repo, _landing(pages, model.version_label, today)))
@@ -583,7 +699,7 @@ def assemble(artifacts: list[Path], branch: str = DEFAULT_BRANCH, remote: str | 
             raise _problem(f"{remote} refused the push of {branch}, so nothing was published: "
                            f"{pushed.stderr.strip()}; if {branch} moved on {remote} meanwhile, run the "
                            "workflow again", "--remote")
-    return AssembleResult(branch, commit, names, already, remote if push else None)
+    return AssembleResult(branch, commit, names, already, remote if push else None, sorted(shared))
 
 
 # --- which schools a push should publish ----------------------------------------------

@@ -1,13 +1,32 @@
-"""One copy of the static assets for many school sites built into one folder.
+"""One copy of the static assets for many school sites published together.
 
 Every school's site carries the same static files under `assets/`: material's bundles
-(~300 KB), our stylesheet and scripts, the favicon. When schools are built into one folder
-(`policy build` without `--standalone`), they are published together, so each file is kept
-once in `<out>/shared-assets/` and every page points there.
+(~300 KB), our stylesheet and scripts, the favicon. Sites published together keep each
+file once in a `shared-assets/` folder above them, and every page points there:
 
-This is an mkdocs plugin that `macros/build.py` adds to a school's build, so the work happens
-inside the build rather than after it: the files are never copied into the school's folder
-(on_files), and each page's links are rewritten as the page is written (on_post_page).
+- `policy build` (without `--standalone`): `macros/build.py` adds this plugin to each
+  school's build, storing in `<out>/shared-assets/`; a site is `<out>/SLUG/`, one level
+  below (`depth: 1`);
+- `policy publish`: the publishing config (`macros/publish.py`) names the plugin
+  (`policy-shared-assets`, an entry point in pyproject.toml) with `depth: 2`, since a
+  version is `SLUG/VERSION/` on the pages branch, and a temporary `store`; publishing then
+  adds the stored files to the branch's `shared-assets/`.
+
+In a config file:
+
+    plugins:
+      - policy-shared-assets:
+          store: DIR      # required: the folder that holds (or will hold) shared-assets/
+          depth: 2        # how many folders the site lies below DIR (default 1)
+          drop_404: true  # leave out the site's own 404.html (the default)
+
+The work happens inside the build rather than after it: the files are never copied into the
+site (on_files, after the hooks that leave out files a reader never needs, such as source
+maps, so those are not stored either), and each page's links are rewritten as the page is
+written (on_post_page, on_post_template), also the search worker's path in material's
+`__config`. A site published
+inside a larger tree has no use for its own `404.html` (a host such as GitHub Pages serves
+only the one at the root, and its links would be wrong there), so it is not rendered.
 
 A shared file's name holds a hash of its content (material's bundles already carry one), so
 a changed stylesheet gets a new name and never replaces the copy that sites built earlier
@@ -22,7 +41,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+from mkdocs.plugins import BasePlugin, event_priority
 
 SHARED_ASSETS = "shared-assets"
 ASSETS_PREFIX = "assets/"
@@ -57,27 +79,63 @@ def _store(source: Path, target: Path) -> None:
     os.replace(temporary, target)            # two workers racing write identical content
 
 
-class SharedAssets(BasePlugin):
-    """Keeps the site's `assets/` in `<out_dir>/shared-assets/` and points the pages there;
-    the site itself is one folder below `out_dir`."""
+class _Depth(c.Type):
+    def __init__(self):
+        super().__init__(int, default=1)
 
-    def __init__(self, out_dir: Path):
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(f"must be a whole number of at least 1 (how many folders the "
+                                  f"site lies below the store), not {value!r}")
+        return value
+
+
+class SharedAssetsConfig(base.Config):
+    store = c.Dir(exists=False)     # required; relative to the config file's folder
+    depth = _Depth()
+    drop_404 = c.Type(bool, default=True)
+
+
+class SharedAssets(BasePlugin[SharedAssetsConfig]):
+    """Keeps the site's `assets/` in `<store>/shared-assets/` and points the pages there; the
+    site itself is `depth` folders below `store`.
+
+    From a config file, mkdocs makes and configures it; in code,
+    `SharedAssets(store, depth=…)` gives one ready to add to `config.plugins`.
+    """
+
+    def __init__(self, store: Path | str | None = None, depth: int = 1, drop_404: bool = True):
         super().__init__()
-        self.out_dir = Path(out_dir)
         self.names: dict[str, str] = {}      # assets/policy.css -> assets/policy.<hash>.css
         self._links: re.Pattern | None = None
+        if store is not None:
+            errors, _ = self.load_config({"store": str(store), "depth": depth, "drop_404": drop_404})
+            if errors:
+                raise ValueError("; ".join(f"{key}: {error}" for key, error in errors))
+
+    @property
+    def store(self) -> Path:
+        return Path(self.config.store)
 
     @property
     def shared_paths(self) -> list[str]:
-        """The shared files this site uses, relative to `out_dir`."""
+        """The shared files this site uses, relative to the store."""
         return sorted(f"{SHARED_ASSETS}/{name}" for name in self.names.values())
 
+    def on_config(self, config):
+        if self.config.drop_404:        # not rendered at all rather than rendered and removed
+            config.theme.static_templates.discard("404.html")
+        return config
+
+    @event_priority(-50)    # after the hooks and plugins that drop files (source maps, …)
     def on_files(self, files, config):
+        self.names = {}
         for file in [f for f in files if f.dest_uri.startswith(ASSETS_PREFIX) and not f.is_documentation_page()]:
             source = Path(file.abs_src_path)
             self.names[file.dest_uri] = name = shared_name(source, file.dest_uri)
-            _store(source, self.out_dir / SHARED_ASSETS / name)
+            _store(source, self.store / SHARED_ASSETS / name)
             files.remove(file)
+        self._links = None
         if self.names:
             # A link is a whole attribute value or url(): a quote or bracket before it, and a
             # quote, bracket, query or fragment after it.
@@ -88,7 +146,8 @@ class SharedAssets(BasePlugin):
     def _rewrite(self, html: str) -> str:
         if self._links is None:
             return html
-        return self._links.sub(lambda m: f"{m[1]}../{SHARED_ASSETS}/{self.names[m[2]]}", html)
+        up = "../" * self.config.depth
+        return self._links.sub(lambda m: f"{m[1]}{up}{SHARED_ASSETS}/{self.names[m[2]]}", html)
 
     def on_post_page(self, output, page, config):
         return self._rewrite(output)

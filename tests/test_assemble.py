@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import random
 import re
 import shutil
@@ -21,8 +22,9 @@ from bs4 import BeautifulSoup
 
 from macros.errors import PolicyError
 from macros.publish import _main, assemble, fetch_pages, pack_shard, publish
+from macros.shared_assets import SHARED_ASSETS
 from macros.shards import shard_matrix
-from test_publish import OTHER, git, write_school
+from test_publish import OTHER, files_under, git, local_links, write_school
 
 A, B = "school-a", "school-b"
 NOW = dt.datetime(2025, 1, 15, 12, tzinfo=dt.timezone.utc)
@@ -105,6 +107,22 @@ def refs(remote: Path, work: Path) -> tuple[str, str]:
     return git(remote, "rev-parse", "gh-pages"), git(work, "rev-parse", "gh-pages")
 
 
+def change_on_branch(repo: Path, files: dict[str, str]) -> None:
+    """A commit on `repo`'s local pages branch that writes `files` (no working tree)."""
+    env = dict(os.environ, GIT_INDEX_FILE=str(repo / ".git" / "test-index"))
+
+    def run(*args: str, input: str | None = None) -> str:
+        return subprocess.run(["git", *args], cwd=repo, input=input, env=env, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    run("read-tree", "gh-pages")
+    for path, text in files.items():
+        blob = run("hash-object", "-w", "--stdin", input=text)
+        run("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
+    run("update-ref", "refs/heads/gh-pages", run("commit-tree", run("write-tree"), "-p", "gh-pages", "-m", "changed"))
+    Path(env["GIT_INDEX_FILE"]).unlink()
+
+
 # --- the assembled branch -----------------------------------------------------------------
 
 def test_each_shards_school_is_published_as_its_version(run):
@@ -144,6 +162,20 @@ def test_nojekyll_is_kept(run):
     assert (run["checkout"] / ".nojekyll").read_bytes() == b""
 
 
+def test_the_shards_shared_files_are_on_the_branch_once(run):
+    assembled = files_under(run["remote"], "gh-pages", SHARED_ASSETS)
+    assert assembled and run["result"].shared == sorted(assembled)
+    for shard in run["shards"]:             # each shard added the same files, from the same base
+        assert files_under(shard, "gh-pages", SHARED_ASSETS) == assembled
+    assert len({sha for sha, _ in assembled.values()}) == len(assembled)
+    for slug, version in ((A, "2024-25"), (B, "2023-24")):
+        links = local_links(run["checkout"], f"{slug}/{version}")
+        missing = [f"{page} -> {path}" for page, paths in links.items() for path in sorted(paths)
+                   if not (run["checkout"] / path).is_file()]
+        assert not missing, "\n".join(missing)
+        assert any(path.startswith(f"{SHARED_ASSETS}/") for path in links[f"{slug}/{version}/index.html"])
+
+
 # --- refused: the branch is left as it was ------------------------------------------------
 
 def test_a_missing_artifact_is_refused_and_changes_nothing(run, tmp_path):
@@ -181,6 +213,37 @@ def test_a_school_published_elsewhere_after_its_shard_began_is_refused(run, tmp_
                                 f"shard started, so this shard's {A} folder would undo that; publish "
                                 f"{A} again (Actions > publish > Run workflow, with {A})")
     assert refs(remote, work) == before
+
+
+def test_two_shards_with_different_files_under_one_name_are_refused(run, tmp_path):
+    """Impossible when both shards ran this code (a shared name holds a hash of the content),
+    so neither file is chosen: assemble says which artifacts disagree and changes nothing."""
+    shard = shutil.copytree(run["shards"][1], tmp_path / "shard-1")
+    name = sorted(files_under(shard, "gh-pages", SHARED_ASSETS))[0]
+    change_on_branch(shard, {name: "not the file its name says"})
+    tampered = pack_shard(tmp_path / "pages-shard-1", [B], repo_dir=shard).parent
+    remote, work = copy_of(run, tmp_path, at=run["base"])
+    before = refs(remote, work)
+    with pytest.raises(PolicyError) as error:
+        assemble([run["artifacts"][0], tampered], remote="origin", push=True, repo_dir=work)
+    assert str(error.value) == (f"{tampered}: this shard's {name} is not the same file as the one "
+                                f"of that name in {run['artifacts'][0]}; shared files are named after "
+                                "their content, so one of the two artifacts is damaged; run the "
+                                "workflow again")
+    assert refs(remote, work) == before
+
+
+def test_shared_files_already_on_the_branch_are_kept_and_the_rest_added(run, tmp_path):
+    remote, _ = copy_of(run, tmp_path, at=run["base"])
+    names = sorted(files_under(run["shards"][0], "gh-pages", SHARED_ASSETS))
+    older = f"{SHARED_ASSETS}/assets/policy.0123abcd.css"     # from an earlier model
+    commit_on_pages(remote, tmp_path, {older: "old", names[0]: "there first"})
+    work = clone(tmp_path, "again", remote)
+    result = assemble(run["artifacts"], remote="origin", push=True, repo_dir=work, now=NOW)
+    assert result.shared == names[1:]
+    assert git(remote, "show", f"gh-pages:{names[0]}") == "there first"
+    assert git(remote, "show", f"gh-pages:{older}") == "old"
+    assert sorted(files_under(remote, "gh-pages", SHARED_ASSETS)) == sorted([older, *names])
 
 
 def test_a_school_in_two_shards_is_refused(run, tmp_path):

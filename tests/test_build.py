@@ -195,3 +195,12 @@ def test_landing_reads_each_sites_summary_and_notices_an_edited_school(tmp_path,
     school.write_text(re.sub(r"^  name: .+$", "  name: Renamed Academy", school.read_text(encoding="utf-8"),
                              count=1, flags=re.M), encoding="utf-8")
     assert "Renamed Academy" in write_landing(out).read_text(encoding="utf-8")
+
+
+def test_a_school_called_like_the_shared_folder_is_refused(tmp_path, schools_dir):
+    shutil.copy(SEED, schools_dir / f"{SHARED_ASSETS}.yml")
+    results = build_many([SHARED_ASSETS], tmp_path / "out", jobs=1)
+    assert not results[0].ok
+    assert results[0].message == (f"schools/{SHARED_ASSETS}.yml: a school cannot be called "
+                                  f"'{SHARED_ASSETS}': that folder holds the files every school's "
+                                  "pages share; rename the school file")

@@ -177,13 +177,14 @@ def test_keyboard_reaches_search_and_menu_on_a_phone(sites, new_page):
 
 def test_keyboard_reaches_the_version_selector_of_a_published_site(sites, page):
     """A published site (built with the publishing config, as `policy publish` builds it) has
-    mike's version selector, listing the versions.json beside the versions."""
+    mike's version selector, listing the versions.json beside the versions. Its pages, two
+    folders down as a version is on the pages branch, use the shared assets at the root."""
     from macros.build import build_school
     from macros.publish import _publish_config
 
     slug = next(iter(sites.schools))
     versioned = sites.root / "versioned"       # removed afterwards: other tests read sites.root
-    config = _publish_config(versioned / "unused")
+    config = _publish_config(versioned / "unused", store=sites.root)
     try:
         build_school(slug, versioned, config_file=config)
         (versioned / "versions.json").write_text(
@@ -191,6 +192,9 @@ def test_keyboard_reaches_the_version_selector_of_a_published_site(sites, page):
         page.goto(f"{sites.base}versioned/{slug}/")
         page.wait_for_selector(".md-version__current", state="attached")
         assert page.inner_text(".md-version__current").startswith("2024-25")
+        # The selector is drawn by material's bundle, which the page loaded from there.
+        assert page.evaluate("[...document.scripts].some("
+                             "s => s.src.startsWith(location.origin + '/shared-assets/'))")
         assert _tab_until(page, ".md-version__current, .md-version__link"), "Tab never reached the version selector"
     finally:
         config.unlink(missing_ok=True)

@@ -136,3 +136,14 @@ def test_feedback_is_a_mailto_with_the_page_title_when_the_school_gives_an_email
     assert "office@stjosephs.example.sch.uk" in statement and "01234 567 890" in statement
     whos_who = _text(_soup(school_with_contact / "whos-who" / "index.html").select_one("article"))
     assert "office@stjosephs.example.sch.uk" in whos_who
+
+
+def test_a_readers_colour_scheme_stays_chosen_on_the_next_page(sites, page):
+    """The palette toggle's choice is stored, and the next page applies it before painting."""
+    slug = next(iter(sites.schools))
+    page.goto(sites.url(slug))
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    page.click('label[title="Switch to dark mode"]')
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    page.goto(sites.url(slug, "attendance/"))
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
