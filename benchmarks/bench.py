@@ -6,7 +6,8 @@ Generates N synthetic schools from the seed schools (distinct names, role holder
 additions) into a temporary schools folder (POLICY_SCHOOLS_DIR), then measures, in one run:
 cold batch builds for each N (a fresh process, as `policy build` would run), the naive loop
 `SCHOOL=<slug> mkdocs build` two at a time on a sample (extrapolated), the speed-up, the
-rebuild of the whole authority after one school's file changes, bytes per school-version,
+rebuild of the whole authority after one school's file changes, bytes per school-version
+(built together, and published with `policy publish` as three versions each),
 first-visit transfer of a home page in Chromium (gzip sizes, as GitHub Pages serves it) and
 the search index a search then loads, and the peak memory of a build worker.
 Not run by the tests (it takes a few minutes).
@@ -162,6 +163,45 @@ def bytes_per_school(out: Path, slugs: list[str]) -> tuple[float, int, int]:
     return sum(own) / len(own) + shared / len(slugs), max(own), shared
 
 
+VERSIONS = ("2023-24", "2024-25", "2025-26")
+
+
+def published_bytes(slugs: list[str], schools: Path, repo: Path) -> dict:
+    """`policy publish` (mike) of each school in `slugs` as three versions into a new git
+    repository; bytes on the pages branch per school-version, per school and shared."""
+    from macros.publish import publish
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                              text=True).stdout
+
+    repo.mkdir(parents=True)
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=Benchmark", "-c", "user.email=bench@example.org", "commit", "-q",
+        "--allow-empty", "-m", "start")
+    git("config", "user.name", "Benchmark")
+    git("config", "user.email", "bench@example.org")
+    started = time.perf_counter()
+    for slug in slugs:
+        for version in VERSIONS:
+            publish(slug, version=version, repo_dir=repo, schools_dir=schools)
+    seconds = (time.perf_counter() - started) / (len(slugs) * len(VERSIONS))
+    versions: dict[str, int] = {}
+    per_school = shared = 0
+    for line in git("ls-tree", "-r", "-l", "gh-pages").splitlines():
+        meta, path = line.split("\t", 1)
+        size = int(meta.split()[3])
+        parts = path.split("/")
+        if parts[0] == "shared-assets":
+            shared += size
+        elif len(parts) > 2 and parts[1] in VERSIONS:
+            versions[f"{parts[0]}/{parts[1]}"] = versions.get(f"{parts[0]}/{parts[1]}", 0) + size
+        elif len(parts) > 1:     # the school's history page, versions.json, the alias redirect
+            per_school += size
+    return {"average": sum(versions.values()) / len(versions), "largest": max(versions.values()),
+            "per_school": per_school / len(slugs), "shared": shared, "seconds": seconds}
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -216,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500])
     parser.add_argument("--naive-sample", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--publish-sample", type=int, default=4,
+                        help="schools published as three versions each (0 skips it)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -267,6 +309,21 @@ def main(argv: list[str] | None = None) -> int:
                      f"shared assets {shared / 1000:.0f} KB once)", f"≤ {TARGETS['bytes'] // 1000} KB"))
         rows.append(("… the same school built standalone (own copy of assets)",
                      f"{(biggest + shared) / 1000:.0f} KB", ""))
+
+        if args.publish_sample:
+            # The first schools are copies of each seed in turn; the seeds differ most in size.
+            sample = slugs[:min(args.publish_sample, len(slugs))]
+            published = published_bytes(sample, schools, work / "pages")
+            each = published["average"] + published["per_school"] / len(VERSIONS)
+            total = largest * len(VERSIONS) * each + published["shared"]
+            rows.append((f"published (`policy publish`, mike) per school-version, {len(sample)} schools "
+                         f"× {len(VERSIONS)}",
+                         f"{published['average'] / 1000:.0f} KB (largest {published['largest'] / 1000:.0f} KB)"
+                         f" + {published['per_school'] / 1000:.0f} KB per school (history, versions.json, "
+                         f"redirect); shared {published['shared'] / 1000:.0f} KB once; "
+                         f"{published['seconds']:.1f} s a publish", f"≤ {TARGETS['bytes'] // 1000} KB"))
+            rows.append((f"… {largest} schools × {len(VERSIONS)} versions on the pages branch",
+                         f"{total / 1e6:.0f} MB", "< 1 GB"))
 
         if not args.no_browser:
             visit = first_visit(out, slugs[0])
