@@ -34,7 +34,7 @@ from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerp
                           write_fingerprint, write_summary)
 from .loader import load_school, school_path
 from .output_hooks import prune_site
-from .shared_assets import SHARED_ASSETS, SharedAssets
+from .shared_assets import SHARED_ASSETS, SHARED_PLUGIN, SharedAssets
 from .model import MKDOCS_YML, load_model
 
 
@@ -61,12 +61,12 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path, skip_404: bool = F
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
+        if shared is not None:
+            config.plugins[SHARED_PLUGIN] = shared
         if fast:
             fastbuild.mark_config(config)
         if skip_404:            # not rendered at all rather than rendered and removed
             config.theme.static_templates.discard("404.html")
-        if shared is not None:
-            config.plugins["policy/shared-assets"] = shared
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -38,7 +38,9 @@ mkdocs-macros runs `define_env` (which reads SCHOOL) for every school.
 
 These are patches of mkdocs internals, so they are installed only for the versions pinned
 in pyproject.toml and used only for a config whose plugins are known to leave the Jinja
-environment alone; otherwise builds take the plain path. `POLICY_FAST_BUILD=0` turns them
+environment alone (and the Markdown cache only with Markdown extensions known to read
+nothing but the page); otherwise builds take the plain path. The search split is the one
+exception: material's parser reads nothing but the page's HTML, so it holds for any config. `POLICY_FAST_BUILD=0` turns them
 off. tests/test_build.py checks the output is byte-identical to `mkdocs build`.
 """
 from __future__ import annotations
@@ -55,7 +57,11 @@ from pathlib import Path
 
 PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0"}
 # Plugins whose hooks neither change the theme's Jinja environment nor add theme files.
-SAFE_PLUGINS = {"search", "material/search", "macros"}
+SAFE_PLUGINS = {"search", "material/search", "macros", "policy-shared-assets"}
+# Markdown extensions whose output depends only on a page's Markdown and the config: no files
+# read, no state kept between pages. A page converted with any other is never cached.
+SAFE_EXTENSIONS = {"attr_list", "def_list", "md_in_html", "admonition", "toc", "tables",
+                   "fenced_code", "footnotes", "sane_lists", "smarty", "abbr", "meta"}
 
 _lock = threading.Lock()
 _installed = False
@@ -335,15 +341,16 @@ def _render_key(page, config, files) -> tuple | None:
     from mkdocs.structure import pages
 
     extensions = config["markdown_extensions"]
-    if type(page) is not pages.Page or not all(isinstance(e, str) for e in extensions):
-        return None             # an extension object or a custom page class: not ours to judge
+    if type(page) is not pages.Page or not all(isinstance(e, str) and e in SAFE_EXTENSIONS
+                                               for e in extensions):
+        return None             # an extension we have not checked, or a custom page class
     try:
         settings = json.dumps([extensions, config["mdx_configs"], config["use_directory_urls"],
                                repr(config["validation"])], sort_keys=True)
     except (TypeError, ValueError):
         return None
     return (page.markdown, page.file.src_uri, page.file.dest_uri, page.file.url, settings,
-            _files_signature(files), pages.log.getEffectiveLevel() > logging.DEBUG)
+            _files_signature(files), pages.log.getEffectiveLevel())
 
 
 def _install_render_cache() -> None:

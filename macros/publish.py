@@ -39,8 +39,10 @@ are split into shards (`shards.py`), and each shard, on its own runner,
 `SLUG/` folders (the very trees the shards made) and the shared files the shard has that the
 branch lacks, rebuilds `index.html` from the result, and makes one commit, which it pushes.
 A school folder is taken from a shard only if the branch still has that folder as the shard
-found it; if someone published that school in between, assemble refuses rather than undo
-their work, and changes nothing.
+found it; if someone published that school in between, assemble leaves that school out
+rather than undo their work, publishes the others, and then fails naming the ones left out.
+Any other doubt about the shards (a missing or damaged artifact, a school in two shards,
+two different shared files under one name) changes nothing.
 """
 from __future__ import annotations
 
@@ -63,7 +65,7 @@ from .policy_history import render_history, render_pages_landing
 from .loader import display_path, load_school, school_path
 from .model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR_VARIABLE, load_model
 from .schema import SLUG_RE, VERSION_RE
-from .shared_assets import SHARED_ASSETS
+from .shared_assets import SHARED_ASSETS, SHARED_PLUGIN
 
 TEMPLATES = Path(__file__).parent / "templates"
 REDIRECT_TEMPLATE = TEMPLATES / "redirect.html"
@@ -72,12 +74,15 @@ DEFAULT_ALIAS = "latest"
 DEFAULT_REMOTE = "origin"
 # The mkdocs plugin (macros/shared_assets.py, an entry point in pyproject.toml) that keeps a
 # version's static assets in the branch's shared-assets/ folder: a version is SLUG/VERSION/.
-SHARED_PLUGIN, SHARED_DEPTH = "policy-shared-assets", 2
+SHARED_DEPTH = 2
 # Changes to these paths change every school's site, so every school is published again.
 SHARED_PATHS = ("docs/", "macros/", "overrides/", "mkdocs.yml", "pyproject.toml", "constraints.txt")
 # What a shard hands to the assemble job, in one folder.
 MANIFEST, BUNDLE, MANIFEST_FORMAT = "shard.json", "pages.bundle", 1
 COMMIT_RE = r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$"
+# The commands a problem can come from, named as the user (or the workflow's log) ran them.
+PUBLISH, WORKFLOW = "policy publish", "python -m macros.publish"
+FETCH, PACK, ASSEMBLE = f"{WORKFLOW} fetch", f"{WORKFLOW} pack", f"{WORKFLOW} assemble"
 
 
 @dataclass
@@ -124,11 +129,12 @@ def _is_ancestor(repo: Path, older: str, newer: str) -> bool:
     return _git(repo, "merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
 
 
-def _problem(message: str, field: str = "") -> PolicyError:
-    return PolicyError(Problem("policy publish", message, field))
+def _problem(command: str, message: str, field: str = "") -> PolicyError:
+    """A problem labelled with the command the user ran (PUBLISH, FETCH, PACK or ASSEMBLE)."""
+    return PolicyError(Problem(command, message, field))
 
 
-def _sync_pages(repo: Path, remote: str, branch: str) -> str | None:
+def _sync_pages(repo: Path, remote: str, branch: str, command: str) -> str | None:
     """Make the local `branch` what `remote` has (fast-forward only); its tip, None if there is none."""
     listed = _git(repo, "ls-remote", "--exit-code", "--heads", remote, f"refs/heads/{branch}", check=False)
     tracking = f"refs/remotes/{remote}/{branch}"
@@ -136,15 +142,15 @@ def _sync_pages(repo: Path, remote: str, branch: str) -> str | None:
         _git(repo, "update-ref", "-d", tracking, check=False)
         tip = None
     elif listed.returncode != 0:
-        raise _problem(f"cannot read the git remote '{remote}': {listed.stderr.strip()}", "--remote")
+        raise _problem(command, f"cannot read the git remote '{remote}': {listed.stderr.strip()}", "--remote")
     else:
         _git(repo, "fetch", "--quiet", remote, f"+refs/heads/{branch}:{tracking}")
         tip = _ref(repo, tracking, "")
     local = _ref(repo, branch)
     if local and local != tip and not (tip and _is_ancestor(repo, local, tip)):
-        raise _problem(f"the local {branch} branch has commits that {remote}'s has not (published "
-                       f"but not pushed?); push them, or delete it with `git branch -D {branch}`, "
-                       "then try again", "--branch")
+        raise _problem(command, f"the local {branch} branch has commits that {remote}'s has not "
+                       f"(published but not pushed?); push them, or delete it with `git branch -D "
+                       f"{branch}`, then try again", "--branch")
     if tip and local != tip:
         _git(repo, "update-ref", f"refs/heads/{branch}", tip)
     return tip
@@ -201,34 +207,36 @@ def _store_blobs(repo: Path, store: Path) -> dict[str, str]:
 
 def _check_version(value: str, what: str) -> None:
     if not re.match(VERSION_RE, value) or value in (".", ".."):
-        raise _problem(f"'{value}' cannot be used as a {what}: it becomes part of the web address, "
-                       "so use 1 to 40 letters, digits, '.', '-' or '_', starting with a letter or "
-                       "digit, like 2024-25", what)
+        raise _problem(PUBLISH, f"'{value}' cannot be used as a {what}: it becomes part of the web "
+                       "address, so use 1 to 40 letters, digits, '.', '-' or '_', starting with a "
+                       "letter or digit, like 2024-25", what)
 
 
-def _check_repo(repo: Path, branch: str, remote: str | None) -> None:
+def _check_repo(repo: Path, branch: str, remote: str | None, command: str) -> None:
     if _git(repo, "rev-parse", "--git-dir", check=False).returncode != 0:
-        raise _problem(f"{repo} is not a git repository; publish from a clone of the policy repository")
+        raise _problem(command, f"{repo} is not a git repository; publish from a clone of the "
+                       "policy repository")
     if _git(repo, "check-ref-format", "--branch", branch, check=False).returncode != 0:
-        raise _problem(f"'{branch}' is not a valid branch name", "--branch")
+        raise _problem(command, f"'{branch}' is not a valid branch name", "--branch")
     if _git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
-        raise _problem("the repository has no commit yet; commit the project first")
+        raise _problem(command, "the repository has no commit yet; commit the project first")
     if remote is not None and _git(repo, "remote", "get-url", remote, check=False).returncode != 0:
         known = _git(repo, "remote", check=False).stdout.split()
-        raise _problem(f"there is no git remote '{remote}'; the remotes are: "
+        raise _problem(command, f"there is no git remote '{remote}'; the remotes are: "
                        f"{', '.join(known) or 'none'} (add one with `git remote add`)", "--remote")
     for key in ("user.name", "user.email"):
         env_key = "GIT_COMMITTER_NAME" if key == "user.name" else "GIT_COMMITTER_EMAIL"
         if not os.environ.get(env_key) and not _git(repo, "config", key, check=False).stdout.strip():
-            raise _problem(f"git does not know who is publishing: run `git config {key} …` first")
+            raise _problem(command, f"git does not know who is publishing: run `git config {key} …` "
+                           "first")
 
 
 def _check_plugin() -> None:
     from importlib.metadata import entry_points
 
     if not entry_points(group="mkdocs.plugins", name=SHARED_PLUGIN):
-        raise _problem(f"the mkdocs plugin '{SHARED_PLUGIN}' is not installed, so the pages could "
-                       "not share their assets; install the project again with "
+        raise _problem(PUBLISH, f"the mkdocs plugin '{SHARED_PLUGIN}' is not installed, so the pages "
+                       "could not share their assets; install the project again with "
                        "`make .venv/bin/policy`, then publish")
 
 
@@ -409,10 +417,11 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
     if alias:
         _check_version(alias, "alias")
         if alias == version:
-            raise _problem(f"the alias '{alias}' is the same as the version; choose another alias", "--alias")
+            raise _problem(PUBLISH, f"the alias '{alias}' is the same as the version; choose another "
+                           "alias", "--alias")
     if push and remote is None:
         remote = DEFAULT_REMOTE
-    _check_repo(repo, branch, remote)
+    _check_repo(repo, branch, remote, PUBLISH)
     _check_plugin()
 
     now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -423,7 +432,7 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
                            model=model.version_label, published=now.isoformat())
 
     if remote is not None:  # start from the published branch, as mike will
-        _sync_pages(repo, remote, branch)
+        _sync_pages(repo, remote, branch, PUBLISH)
     before = _ref(repo, branch)
     try:
         note = ""
@@ -492,8 +501,8 @@ def fetch_pages(remote: str = DEFAULT_REMOTE, branch: str = DEFAULT_BRANCH, *,
                 repo_dir: Path | None = None) -> str | None:
     """A shard's first step: the local pages branch becomes `remote`'s (None: it has none yet)."""
     repo = Path(repo_dir or PROJECT_DIR).resolve()
-    _check_repo(repo, branch, remote)
-    return _sync_pages(repo, remote, branch)
+    _check_repo(repo, branch, remote, FETCH)
+    return _sync_pages(repo, remote, branch, FETCH)
 
 
 def pack_shard(out: Path, schools: list[str], remote: str = DEFAULT_REMOTE,
@@ -505,10 +514,12 @@ def pack_shard(out: Path, schools: list[str], remote: str = DEFAULT_REMOTE,
     (the whole branch when the remote had none), so assemble can read the schools' folders.
     """
     repo = Path(repo_dir or PROJECT_DIR).resolve()
-    _check_repo(repo, branch, remote)
+    _check_repo(repo, branch, remote, PACK)
     bad = [s for s in schools if not re.match(SLUG_RE, s)]
     if bad:
-        raise _problem(f"not school names: {', '.join(map(repr, bad))}")
+        raise _problem(PACK, f"not school names: {', '.join(map(repr, bad))}; pass the schools this "
+                       "shard published, each named by its file in schools/ without .yml, in "
+                       "lowercase letters, digits and hyphens, like st-josephs")
     schools = sorted(set(schools))
     base, tip = _ref(repo, f"{remote}/{branch}", "refs/remotes/"), _ref(repo, branch)
     out = Path(out)
@@ -516,16 +527,17 @@ def pack_shard(out: Path, schools: list[str], remote: str = DEFAULT_REMOTE,
     (out / BUNDLE).unlink(missing_ok=True)
     if schools:
         if tip is None:
-            raise _problem(f"there is no {branch} branch here, so {', '.join(schools)} cannot have "
-                           "been published in this clone", "--branch")
+            raise _problem(PACK, f"there is no {branch} branch here, so {', '.join(schools)} cannot "
+                           "have been published in this clone", "--branch")
         if base and not _is_ancestor(repo, base, tip):
-            raise _problem(f"the local {branch} branch does not start from {remote}'s; run "
-                           "`python -m macros.publish fetch` before publishing", "--branch")
+            raise _problem(PACK, f"the local {branch} branch does not start from {remote}'s; run "
+                           f"`{FETCH}` before publishing", "--branch")
         published, found = _top_level(repo, tip), _top_level(repo, base)
         for slug in schools:
             if slug not in published or published[slug] == found.get(slug):
-                raise _problem(f"{slug} was not published in this clone: its folder on {branch} is "
-                               f"as {remote} has it", slug)
+                raise _problem(PACK, f"{slug} was not published in this clone: its folder on {branch} "
+                               f"is as {remote} has it; pass only the schools `policy publish` "
+                               "published here")
         _git(repo, "bundle", "create", "--quiet", str((out / BUNDLE).resolve()),
              f"{base}..refs/heads/{branch}" if base else f"refs/heads/{branch}")
     manifest = {"format": MANIFEST_FORMAT, "branch": branch, "base": base,
@@ -578,6 +590,10 @@ def _open_shard(repo: Path, path: Path, branch: str, before: str | None) -> _Sha
                                   f"which {branch} no longer contains (it was rewritten or deleted "
                                   "since), so its schools cannot be added safely; run the workflow again"))
     _git(repo, "bundle", "unbundle", str(bundle.resolve()))
+    if base and not _is_ancestor(repo, base, tip):
+        raise PolicyError(Problem(str(manifest), f"this shard's {branch} does not descend from commit "
+                                  f"{base[:12]}, the base {MANIFEST} names, so assemble cannot tell "
+                                  f"whether its schools would undo a publish made meanwhile; {again}"))
     published = _top_level(repo, tip)
     with _Pages(repo, tip) as pages:
         for slug in schools:
@@ -635,19 +651,22 @@ def assemble(artifacts: list[Path], branch: str = DEFAULT_BRANCH, remote: str | 
     Starts from the branch as it is now (`remote`'s, when given). Each school's folder is
     replaced by the shard's tree as it is; `shared-assets/` gains the shards' files it lacks
     (the union; a file already there is kept); every other entry keeps its tree; `index.html`
-    is rebuilt from the result and `.nojekyll` kept. A school whose folder changed on the branch
-    since its shard started is refused (its shard would undo that change). Any problem
-    leaves the branch as it was.
+    is rebuilt from the result and `.nojekyll` kept. A school whose folder changed on the
+    branch since its shard started is left out (its shard would undo that change), so one
+    such school does not hold back the others: they are committed (and pushed) first, then
+    the left-out schools are raised as a PolicyError that says what went out. Any other
+    problem leaves the branch as it was.
     """
     repo = Path(repo_dir or PROJECT_DIR).resolve()
     if push and remote is None:
         remote = DEFAULT_REMOTE
     if not artifacts:
-        raise _problem("name the shard folders to assemble (the artifacts the shard jobs uploaded)")
-    _check_repo(repo, branch, remote)
+        raise _problem(ASSEMBLE, "name the shard folders to assemble (the artifacts the shard jobs "
+                       "uploaded)")
+    _check_repo(repo, branch, remote, ASSEMBLE)
     model = load_model()
     if remote is not None:
-        _sync_pages(repo, remote, branch)
+        _sync_pages(repo, remote, branch, ASSEMBLE)
     before = _ref(repo, branch)
     shards = [_open_shard(repo, Path(artifact), branch, before) for artifact in artifacts]
 
@@ -661,45 +680,78 @@ def assemble(artifacts: list[Path], branch: str = DEFAULT_BRANCH, remote: str | 
     current = _top_level(repo, before)
     used = [s for s in shards if s.schools]
     trees = {rev: _top_level(repo, rev) for rev in {s.base for s in used} | {s.tip for s in used}}
-    changes, already, refused = {}, [], []
+    changes, already, left_out = {}, [], []
     for slug, shard in sorted(owner.items()):
         new = trees[shard.tip][slug]
         if current.get(slug) == new:
             already.append(slug)
         elif current.get(slug) != trees[shard.base].get(slug):
-            refused.append(Problem(str(shard.path), f"{slug} was published on {branch} after this shard "
-                                   f"started, so this shard's {slug} folder would undo that; publish "
-                                   f"{slug} again (Actions > publish > Run workflow, with {slug})"))
+            left_out.append(slug)
         else:
             changes[slug] = new
-    if refused:
-        raise PolicyError(refused)
     shared = _shared_additions(repo, before, used)
     if not changes:
-        return AssembleResult(branch, before, [], already)
+        result = AssembleResult(branch, before, [], already)
+    else:
+        today = (now or dt.datetime.now(dt.timezone.utc)).date()
+        commit = _commit_assembled(repo, branch, before, current, changes, shared, len(shards),
+                                   model.version_label, today)
+        if push:
+            pushed = _git(repo, "push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}",
+                          check=False)
+            if pushed.returncode != 0:
+                _restore(repo, branch, before)
+                raise _problem(ASSEMBLE, f"{remote} refused the push of {branch}, so nothing was "
+                               f"published: {pushed.stderr.strip()}; if {branch} moved on {remote} "
+                               "meanwhile, run the workflow again", "--remote")
+        result = AssembleResult(branch, commit, list(changes), already, remote if push else None,
+                                sorted(shared))
+    if left_out:
+        raise _left_out(left_out, result)
+    return result
 
+
+def _commit_assembled(repo: Path, branch: str, before: str | None, current: dict, changes: dict,
+                      shared: dict, shard_count: int, model_label: str, today: dt.date) -> str:
+    """One commit on `branch`: `current` (its top level) with the school folders `changes`,
+    the `shared` files added to shared-assets/, and the landing page rebuilt from the result."""
     entries = {**current, **changes}
     if shared:
         folder = _add_to_folder(repo, current.get(SHARED_ASSETS), shared)
         entries[SHARED_ASSETS] = ("040000", "tree", folder)
-    today = (now or dt.datetime.now(dt.timezone.utc)).date()
     with _Pages(repo, _mktree(repo, entries)) as pages:
-        entries["index.html"] = ("100644", "blob", _blob(repo, _landing(pages, model.version_label, today)))
+        entries["index.html"] = ("100644", "blob", _blob(repo, _landing(pages, model_label, today)))
     entries[".nojekyll"] = ("100644", "blob", _blob(repo, ""))
     names = list(changes)
     message = (f"Publish {len(names)} school{'s' if len(names) > 1 else ''} from "
-               f"{len(shards)} shard{'s' if len(shards) > 1 else ''}\n\n" + "\n".join(names) + "\n")
+               f"{shard_count} shard{'s' if shard_count > 1 else ''}\n\n" + "\n".join(names) + "\n")
     commit = _git(repo, "commit-tree", _mktree(repo, entries), *(["-p", before] if before else []),
                   input=message).stdout.strip()
     _git(repo, "update-ref", f"refs/heads/{branch}", commit, before or "")
-    if push:
-        pushed = _git(repo, "push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}", check=False)
-        if pushed.returncode != 0:
-            _restore(repo, branch, before)
-            raise _problem(f"{remote} refused the push of {branch}, so nothing was published: "
-                           f"{pushed.stderr.strip()}; if {branch} moved on {remote} meanwhile, run the "
-                           "workflow again", "--remote")
-    return AssembleResult(branch, commit, names, already, remote if push else None, sorted(shared))
+    return commit
+
+
+def _left_out(slugs: list[str], result: AssembleResult) -> PolicyError:
+    """The schools assemble left out, reported with what it did publish, so a red job's log
+    says both what went out and what to publish again."""
+    one, branch = len(slugs) == 1, result.branch
+    it, its, names = ("it" if one else "them"), ("its" if one else "their"), ", ".join(slugs)
+    if result.schools:
+        where = f"pushed to {result.pushed_to}" if result.pushed_to else "not pushed"
+        others = (f": {' '.join(result.schools)}" if len(result.schools) <= 10
+                  else f" ({len(result.schools)} schools)")
+        done = (f"the other schools were published in commit {result.commit[:12]} on {branch} "
+                f"({where}){others}")
+    else:
+        done = f"no other school was added, so {branch} is as it was"
+    command = f"policy publish {slugs[0]} --push" if one else "policy publish SLUG --push"
+    plural = "" if one else "s"
+    return _problem(ASSEMBLE, f"{names} {'was' if one else 'were'} left out: {its} folder{plural} "
+                    f"on {branch} changed after {its} shard{plural} started (published elsewhere "
+                    f"meanwhile) and {'is' if one else 'are'} kept as that publish left {it}; {done}; "
+                    f"to publish {names} again, start the workflow with {it} (Actions > publish > "
+                    f"Run workflow, with {' '.join(slugs)}; re-running this run's failed jobs may "
+                    f"leave {it} out again), or run `{command}`{'' if one else ' for each'}")
 
 
 # --- which schools a push should publish ----------------------------------------------
@@ -733,7 +785,7 @@ def _count(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m macros.publish", description="The steps of "
+    parser = argparse.ArgumentParser(prog=WORKFLOW, description="The steps of "
                                      "the publish workflow (.github/workflows/publish.yml).")
     commands = parser.add_subparsers(dest="command", required=True)
     changed = commands.add_parser("changed", help="the schools a push changed, one a line")

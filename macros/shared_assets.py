@@ -20,13 +20,15 @@ In a config file:
           depth: 2        # how many folders the site lies below DIR (default 1)
           drop_404: true  # leave out the site's own 404.html (the default)
 
-The work happens inside the build rather than after it: the files are never copied into the
-site (on_files, after the hooks that leave out files a reader never needs, such as source
-maps, so those are not stored either), and each page's links are rewritten as the page is
-written (on_post_page, on_post_template), also the search worker's path in material's
-`__config`. A site published
-inside a larger tree has no use for its own `404.html` (a host such as GitHub Pages serves
-only the one at the root, and its links would be wrong there), so it is not rendered.
+The work happens inside the build rather than after it: the files are stored (on_files,
+after the hooks that leave out files a reader never needs, such as source maps, so those are
+not stored either) and never copied into the site (on_env takes them off the file list once
+the pages are converted), and each page's links are rewritten as the page is written
+(on_post_page, on_post_template), also the search worker's path in material's `__config`.
+A link is rewritten where it is a whole attribute value or `url(…)`; a `srcset` with more
+than one image is not (nothing here writes one). A site published inside a larger tree has
+no use for its own `404.html` (a host such as GitHub Pages serves only the one at the root,
+and its links would be wrong there), so it is not rendered.
 
 A shared file's name holds a hash of its content (material's bundles already carry one), so
 a changed stylesheet gets a new name and never replaces the copy that sites built earlier
@@ -46,7 +48,11 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.plugins import BasePlugin, event_priority
 
+from .errors import PolicyError, Problem
+
 SHARED_ASSETS = "shared-assets"
+# The plugin's name as an mkdocs plugin (the entry point in pyproject.toml).
+SHARED_PLUGIN = "policy-shared-assets"
 ASSETS_PREFIX = "assets/"
 # material's own bundles carry a hash of their content in their names.
 _HASHED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:css|js)$")
@@ -54,9 +60,11 @@ _HASHED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:css|js)$")
 _names: dict[tuple, str] = {}
 
 
-def shared_name(source: Path, dest_uri: str) -> str:
-    """`dest_uri` with a hash of `source`'s content before its extension (unless it has one)."""
-    if _HASHED.search(dest_uri):
+def shared_name(source: Path, dest_uri: str, *, from_theme: bool = False) -> str:
+    """`dest_uri` with a hash of `source`'s content before its extension, unless it is one of
+    the theme's bundles, named by their content already (a file of ours named like one is
+    hashed all the same: it may be edited in place)."""
+    if from_theme and _HASHED.search(dest_uri):
         return dest_uri
     stat = source.stat()
     key = (str(source), stat.st_mtime_ns, stat.st_size, dest_uri)
@@ -111,7 +119,9 @@ class SharedAssets(BasePlugin[SharedAssetsConfig]):
         if store is not None:
             errors, _ = self.load_config({"store": str(store), "depth": depth, "drop_404": drop_404})
             if errors:
-                raise ValueError("; ".join(f"{key}: {error}" for key, error in errors))
+                raise PolicyError([Problem(str(store), f"the folder for the shared assets cannot be "
+                                           f"used: {error}; choose another output folder", key)
+                                   for key, error in errors])
 
     @property
     def store(self) -> Path:
@@ -130,11 +140,12 @@ class SharedAssets(BasePlugin[SharedAssetsConfig]):
     @event_priority(-50)    # after the hooks and plugins that drop files (source maps, …)
     def on_files(self, files, config):
         self.names = {}
-        for file in [f for f in files if f.dest_uri.startswith(ASSETS_PREFIX) and not f.is_documentation_page()]:
+        docs = Path(config.docs_dir).resolve()
+        for file in self._assets(files):
             source = Path(file.abs_src_path)
-            self.names[file.dest_uri] = name = shared_name(source, file.dest_uri)
+            from_theme = not source.resolve().is_relative_to(docs)
+            self.names[file.dest_uri] = name = shared_name(source, file.dest_uri, from_theme=from_theme)
             _store(source, self.store / SHARED_ASSETS / name)
-            files.remove(file)
         self._links = None
         if self.names:
             # A link is a whole attribute value or url(): a quote or bracket before it, and a
@@ -142,6 +153,18 @@ class SharedAssets(BasePlugin[SharedAssetsConfig]):
             alternatives = "|".join(map(re.escape, sorted(self.names, key=len, reverse=True)))
             self._links = re.compile(r"""(?<=["'(=])((?:\.\./)*)(%s)(?=["')?#])""" % alternatives)
         return files
+
+    @staticmethod
+    def _assets(files) -> list:
+        return [f for f in files if f.dest_uri.startswith(ASSETS_PREFIX) and not f.is_documentation_page()]
+
+    def on_env(self, env, config, files):
+        """The stored files are not copied into the site. They leave the file list only now,
+        after the pages were converted, so a page's link to one (a form in docs/assets/, say)
+        still finds its target, and is then pointed at the shared copy like any other."""
+        for file in self._assets(files):
+            files.remove(file)
+        return env
 
     def _rewrite(self, html: str) -> str:
         if self._links is None:

@@ -201,17 +201,24 @@ def test_a_damaged_bundle_is_refused_and_changes_nothing(run, tmp_path):
     assert refs(remote, work) == before
 
 
-def test_a_school_published_elsewhere_after_its_shard_began_is_refused(run, tmp_path):
+def test_a_shard_whose_branch_does_not_descend_from_its_recorded_base_is_refused(run, tmp_path):
+    """A shard.json naming a later base, one where school A was published elsewhere, would
+    hide that publish (A's folder would look unchanged since the base) and undo it."""
     remote, _ = copy_of(run, tmp_path, at=run["base"])
-    commit_on_pages(remote, tmp_path, {f"{A}/versions.json": "[]"})
+    later = commit_on_pages(remote, tmp_path, record(A, "2023-24", "School A Elsewhere"))
+    forged = shutil.copytree(run["artifacts"][0], tmp_path / "pages-shard-0")
+    manifest = json.loads((forged / "shard.json").read_text(encoding="utf-8"))
+    (forged / "shard.json").write_text(json.dumps(dict(manifest, base=later)), encoding="utf-8")
     work = clone(tmp_path, "again", remote)
     fetch_pages(repo_dir=work)
     before = refs(remote, work)
     with pytest.raises(PolicyError) as error:
-        assemble(run["artifacts"], remote="origin", push=True, repo_dir=work)
-    assert str(error.value) == (f"{run['artifacts'][0]}: {A} was published on gh-pages after this "
-                                f"shard started, so this shard's {A} folder would undo that; publish "
-                                f"{A} again (Actions > publish > Run workflow, with {A})")
+        assemble([forged, run["artifacts"][1]], remote="origin", push=True, repo_dir=work)
+    assert str(error.value) == (f"{forged / 'shard.json'}: this shard's gh-pages does not descend "
+                                f"from commit {later[:12]}, the base shard.json names, so assemble "
+                                "cannot tell whether its schools would undo a publish made "
+                                "meanwhile; download the shard's artifact again, or run the "
+                                "workflow again")
     assert refs(remote, work) == before
 
 
@@ -258,9 +265,83 @@ def test_packing_a_school_this_clone_did_not_publish_is_refused(run, tmp_path):
     _, work = copy_of(run, tmp_path)
     with pytest.raises(PolicyError) as error:
         pack_shard(tmp_path / "pages-shard-0", [A], repo_dir=work)
-    assert str(error.value) == (f"policy publish: {A}: {A} was not published in this clone: its "
-                                "folder on gh-pages is as origin has it")
+    assert str(error.value) == (f"python -m macros.publish pack: {A} was not published in this "
+                                "clone: its folder on gh-pages is as origin has it; pass only the "
+                                "schools `policy publish` published here")
     assert not (tmp_path / "pages-shard-0" / "shard.json").exists()
+
+
+def test_packing_a_name_that_is_not_a_school_is_refused(run, tmp_path):
+    work = clone(tmp_path, "work", run["remote"])
+    with pytest.raises(PolicyError) as error:
+        pack_shard(tmp_path / "pages-shard-0", [A, "../b", "*"], repo_dir=work)
+    assert str(error.value) == ("python -m macros.publish pack: not school names: '../b', '*'; pass "
+                                "the schools this shard published, each named by its file in "
+                                "schools/ without .yml, in lowercase letters, digits and hyphens, "
+                                "like st-josephs")
+    assert not (tmp_path / "pages-shard-0").exists()
+
+
+# --- a school published elsewhere meanwhile: left out, the others pushed, then an error -----
+
+@pytest.fixture(scope="module")
+def elsewhere(run, tmp_path_factory):
+    """School A published by someone else after the shards began; then both shards assembled."""
+    root = tmp_path_factory.mktemp("elsewhere")
+    remote, _ = copy_of(run, root, at=run["base"])
+    moved = commit_on_pages(remote, root, record(A, "2023-24", "School A Elsewhere"))
+    work = clone(root, "again", remote)
+    with pytest.raises(PolicyError) as error:
+        assemble(run["artifacts"], remote="origin", push=True, repo_dir=work, now=NOW)
+    return dict(remote=remote, moved=moved, error=error.value, tip=git(remote, "rev-parse", "gh-pages"))
+
+
+def test_the_other_schools_are_pushed_in_one_commit_when_one_was_published_elsewhere(run, elsewhere):
+    remote, tip = elsewhere["remote"], elsewhere["tip"]
+    assert git(remote, "rev-parse", f"{tip}^@") == elsewhere["moved"]
+    assert git(remote, "rev-parse", f"{tip}:{B}") == git(run["shards"][1], "rev-parse", f"gh-pages:{B}")
+    assert git(remote, "log", "-1", "--format=%B", tip) == f"Publish 1 school from 2 shards\n\n{B}"
+
+
+def test_a_school_published_elsewhere_keeps_the_folder_that_publish_made(elsewhere):
+    remote, moved = elsewhere["remote"], elsewhere["moved"]
+    assert git(remote, "rev-parse", f"gh-pages:{A}") == git(remote, "rev-parse", f"{moved}:{A}")
+
+
+def test_the_landing_page_lists_what_the_branch_holds_with_a_school_left_out(elsewhere):
+    page = BeautifulSoup(git(elsewhere["remote"], "show", "gh-pages:index.html"), "html.parser")
+    rows = {a.get_text(): a["href"] for a in page.select("tbody th a")}
+    assert rows == {"School A Elsewhere": f"{A}/2023-24/", "School B": f"{B}/2023-24/",
+                    "Other School": f"{OTHER}/2023-24/"}
+
+
+def test_a_school_left_out_is_reported_after_the_push_with_how_to_publish_it_again(elsewhere):
+    assert str(elsewhere["error"]) == (
+        f"python -m macros.publish assemble: {A} was left out: its folder on gh-pages changed after "
+        "its shard started (published elsewhere meanwhile) and is kept as that publish left it; "
+        f"the other schools were published in commit {elsewhere['tip'][:12]} on gh-pages (pushed "
+        f"to origin): {B}; to publish {A} again, start the workflow with it (Actions > publish > "
+        f"Run workflow, with {A}; re-running this run's failed jobs may leave it out again), "
+        f"or run `policy publish {A} --push`")
+
+
+def test_when_every_school_was_published_elsewhere_nothing_changes_and_each_is_named(run, tmp_path):
+    remote, _ = copy_of(run, tmp_path, at=run["base"])
+    commit_on_pages(remote, tmp_path, {**record(A, "2023-24", "School A Elsewhere"),
+                                       **record(B, "2022-23", "School B Elsewhere")})
+    work = clone(tmp_path, "again", remote)
+    fetch_pages(repo_dir=work)
+    before = refs(remote, work)
+    with pytest.raises(PolicyError) as error:
+        assemble(run["artifacts"], remote="origin", push=True, repo_dir=work)
+    assert str(error.value) == (
+        f"python -m macros.publish assemble: {A}, {B} were left out: their folders on gh-pages "
+        "changed after their shards started (published elsewhere meanwhile) and are kept as that "
+        "publish left them; no other school was added, so gh-pages is as it was; to publish "
+        f"{A}, {B} again, start the workflow with them (Actions > publish > Run workflow, with "
+        f"{A} {B}; re-running this run's failed jobs may leave them out again), or run "
+        "`policy publish SLUG --push` for each")
+    assert refs(remote, work) == before
 
 
 # --- the branch moved, or did not exist -----------------------------------------------------

@@ -7,19 +7,22 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from markupsafe import escape
 
 from macros import fastbuild
 from macros.build import build_many, tree_digest
 from macros.shared_assets import SHARED_ASSETS
 from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
-from macros.model import PROJECT_DIR, SCHOOLS_DIR
+from macros.model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SEED = SCHOOLS_DIR / "st-josephs.yml"
+HOOKS = Path(__file__).parent / "hooks"
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -80,6 +83,67 @@ def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
             for shared_name, original in originals.items():
                 restored = restored.replace(f"../{SHARED_ASSETS}/{shared_name}".encode(), original.encode())
         assert restored == expected[name], f"{name} differs beyond its asset links"
+
+
+def test_seed_schools_are_the_same_with_and_without_the_build_caches(seed_sites, tmp_path):
+    """Four different schools built one after another: no page carries another school's text."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", POLICY_FAST_BUILD="0")
+    plain = tmp_path / "plain"
+    subprocess.run([str(Path(sys.executable).with_name("policy")), "build", "--out", str(plain),
+                    "--jobs", "1"], cwd=PROJECT_DIR, env=env, check=True, capture_output=True)
+    folders = sorted(p.name for p in seed_sites.iterdir() if p.is_dir())
+    assert folders == sorted(p.name for p in plain.iterdir() if p.is_dir())
+    assert SHARED_ASSETS in folders and len(folders) == 5, folders     # four schools
+    for folder in folders:
+        cached, uncached = _files(seed_sites / folder), _files(plain / folder)
+        assert sorted(cached) == sorted(uncached), folder
+        different = [name for name in cached if cached[name] != uncached[name]]
+        assert not different, f"{folder}: differ without the caches: {different}"
+
+
+@pytest.fixture
+def config_with_hook():
+    """mkdocs.yml with one more hooks file from tests/hooks/, as a file beside it."""
+    made = []
+
+    def make(hook: str) -> Path:
+        text = MKDOCS_YML.read_text(encoding="utf-8")
+        text = text.replace("\nhooks:\n", f"\nhooks:\n  - {HOOKS / hook}\n", 1)
+        handle, name = tempfile.mkstemp(prefix=".mkdocs-test-", suffix=".yml", dir=PROJECT_DIR)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        made.append(Path(name))
+        return Path(name)
+
+    yield make
+    for path in made:
+        path.unlink(missing_ok=True)
+
+
+def test_a_page_may_link_to_a_shared_asset(tmp_path, config_with_hook):
+    config = config_with_hook("link_to_asset.py")
+    out = tmp_path / "out"
+    result = build_many(["st-josephs"], out, jobs=1, config_file=config)[0]
+    assert result.ok, result.message
+    page = out / "st-josephs/contacts/index.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    link = soup.find("a", string="The policy's stylesheet")
+    assert link is not None
+    assert re.fullmatch(rf"\.\./\.\./{SHARED_ASSETS}/assets/policy\.[0-9a-f]{{8}}\.css", link["href"])
+    assert (page.parent / link["href"]).resolve().is_file()
+    assert not (out / "st-josephs/assets").exists()
+
+
+def test_a_warning_fails_every_school_not_only_the_first(tmp_path, schools_dir, config_with_hook):
+    """A page that logged a warning is never reused for the next school, so the warning (an
+    error under `strict: true`) is not lost."""
+    shutil.copy(SEED, schools_dir / "first.yml")
+    shutil.copy(SEED, schools_dir / "second.yml")
+    results = build_many(["first", "second"], tmp_path / "out", jobs=1,
+                         config_file=config_with_hook("broken_link.py"))
+    assert [(r.ok, r.message) for r in results] == [
+        (False, f"schools/{slug}.yml: the site did not build: Aborted with 1 warnings in strict mode!")
+        for slug in ("first", "second")]
 
 
 def test_pruned_sites_drop_maps_and_other_search_languages(tmp_path):
