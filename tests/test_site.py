@@ -1,6 +1,7 @@
 """The output contract: one site per school, a print page, and no template or dead link left over."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,33 @@ def test_role_holders_appear_with_titles(seed_sites):
     text = BeautifulSoup((seed_sites / "westfield" / "planning" / "index.html").read_text(encoding="utf-8"),
                          "html.parser").select_one("article").get_text(" ")
     assert "this academic year is Emma Leach, Headteacher" in " ".join(text.split())
+
+
+def _indexed_pages(site: Path) -> tuple[dict, set[str]]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return index, {entry["location"].split("#", 1)[0] for entry in index["docs"]}
+
+
+@pytest.mark.parametrize("slug", SEED_SCHOOLS)
+def test_pages_that_repeat_other_pages_are_not_in_the_search_index(seed_sites, slug):
+    _, locations = _indexed_pages(seed_sites / slug)
+    assert "" in locations and "contacts/" in locations
+    assert not {"print/", "differences/"} & locations
+
+
+@pytest.mark.parametrize("slug", SEED_SCHOOLS)
+def test_the_search_index_is_about_the_size_of_the_text_it_indexes(seed_sites, slug):
+    """A reader's phone downloads the index for the first search: it should hold each indexed
+    page's text once, not markup or repeats (today it is about 1.07 times the text)."""
+    site = seed_sites / slug
+    index, locations = _indexed_pages(site)
+    text = 0
+    for location in locations:
+        page = BeautifulSoup((site / location / "index.html").read_text(encoding="utf-8"), "html.parser")
+        text += len(page.find("article").get_text(" ", strip=True))
+    size = len((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert text > 20_000
+    assert size <= 1.25 * text, f"index {size} characters for {text} characters of text"
 
 
 def test_plain_mkdocs_builds_one_school(tmp_path):
