@@ -8,6 +8,7 @@ import pytest
 from macros.build import build_many
 from macros.fingerprint import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
 from macros.model import MKDOCS_YML, SCHOOLS_DIR
+from macros.shared_assets import SHARED_ASSETS
 
 SEED = SCHOOLS_DIR / "st-josephs.yml"
 SLUGS = ["alpha", "bravo", "charlie"]
@@ -63,3 +64,33 @@ def test_fingerprint_covers_the_school_file_and_the_build_mode(tmp_path, schools
     before = school_fingerprint(school, shared)
     school.write_text(school.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert school_fingerprint(school, shared) != before
+
+
+def _shared_files(out) -> set[str]:
+    return {p.relative_to(out).as_posix() for p in (out / SHARED_ASSETS).rglob("*") if p.is_file()}
+
+
+def test_shared_files_no_site_uses_are_removed(tmp_path, schools_dir):
+    out = tmp_path / "out"
+    assert all(r.ok for r in build_many(SLUGS[:2], out, jobs=1))
+    used = _shared_files(out)
+    old = out / SHARED_ASSETS / "assets/policy.00000000.css"     # as an edited stylesheet leaves
+    old.write_text("body {}\n", encoding="utf-8")
+    again = build_many(SLUGS[:2], out, jobs=1)
+    assert [r.skipped for r in again] == [True, True]
+    assert not old.exists()
+    assert _shared_files(out) == used
+    assert all(r.skipped for r in build_many(SLUGS[:2], out, jobs=1)), "a file a site uses was removed"
+
+
+def test_shared_files_stay_while_a_site_there_is_not_current(tmp_path, schools_dir):
+    """A school left out of this build, or a folder the builder did not make, may use them."""
+    out = tmp_path / "out"
+    assert all(r.ok for r in build_many(SLUGS, out, jobs=1))
+    old = out / SHARED_ASSETS / "assets/policy.00000000.css"
+    old.write_text("body {}\n", encoding="utf-8")
+    build_many(SLUGS[:2], out, jobs=1)
+    assert old.exists()
+    (out / "charlie").rename(out / "someone-elses-site")
+    build_many(SLUGS[:2], out, jobs=1)
+    assert old.exists()
