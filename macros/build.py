@@ -15,6 +15,7 @@ in a school's folder (its pages and search index) is its own.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
@@ -34,7 +35,7 @@ from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerp
                           write_fingerprint, write_summary)
 from .loader import load_school, school_path
 from .output_hooks import prune_site
-from .shared_assets import SHARED_ASSETS, SHARED_PLUGIN, SharedAssets
+from .shared_assets import SHARED_ASSETS, SHARED_PLUGIN, SharedAssets, store_lock
 from .model import MKDOCS_YML, load_model
 
 
@@ -116,18 +117,21 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
     school = load_school(school_file, load_model())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".building-{slug}-", dir=out_dir))
-    try:
-        shared = SharedAssets(out_dir) if share_assets else None
-        _run_mkdocs(slug, staging, Path(config_file), skip_404=drop_404, shared=shared)
-        prune_site(staging)
-        write_summary(staging, school, school_file)
-        if fingerprint:
-            write_fingerprint(staging, fingerprint, shared.shared_paths if shared else [])
-        _swap_into_place(staging, out_dir / slug)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    # The shared files this build stores must outlive a clean-up by another run until the
+    # site that uses them is in place.
+    with store_lock(out_dir) if share_assets else contextlib.nullcontext():
+        staging = Path(tempfile.mkdtemp(prefix=f".building-{slug}-", dir=out_dir))
+        try:
+            shared = SharedAssets(out_dir) if share_assets else None
+            _run_mkdocs(slug, staging, Path(config_file), skip_404=drop_404, shared=shared)
+            prune_site(staging)
+            write_summary(staging, school, school_file)
+            if fingerprint:
+                write_fingerprint(staging, fingerprint, shared.shared_paths if shared else [])
+            _swap_into_place(staging, out_dir / slug)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
     return out_dir / slug
 
 
@@ -247,18 +251,21 @@ def remove_unused_shared(out_dir: Path, fingerprints: dict[str, str | None]) -> 
     store = out_dir / SHARED_ASSETS
     if not store.is_dir():
         return []
-    used: set[str] = set()
-    for site in out_dir.iterdir():
-        if not site.is_dir() or site.name == SHARED_ASSETS or site.name.startswith("."):
-            continue
-        stored, shared = stored_fingerprint(site)
-        if stored is None or stored != fingerprints.get(site.name):
+    with store_lock(out_dir, exclusive=True) as alone:
+        if not alone:               # another build is writing here: its files may be new
             return []
-        used.update(shared)
-    unused = sorted(path.relative_to(out_dir).as_posix() for path in store.rglob("*")
-                    if path.is_file() and path.relative_to(out_dir).as_posix() not in used)
-    for name in unused:
-        (out_dir / name).unlink()
+        used: set[str] = set()
+        for site in out_dir.iterdir():
+            if not site.is_dir() or site.name == SHARED_ASSETS or site.name.startswith("."):
+                continue
+            stored, shared = stored_fingerprint(site)
+            if stored is None or stored != fingerprints.get(site.name):
+                return []
+            used.update(shared)
+        unused = sorted(path.relative_to(out_dir).as_posix() for path in store.rglob("*")
+                        if path.is_file() and path.relative_to(out_dir).as_posix() not in used)
+        for name in unused:
+            (out_dir / name).unlink()
     return unused
 
 

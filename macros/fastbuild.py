@@ -40,8 +40,9 @@ These are patches of mkdocs internals, so they are installed only for the versio
 in pyproject.toml and used only for a config whose plugins are known to leave the Jinja
 environment alone (and the Markdown cache only with Markdown extensions known to read
 nothing but the page); otherwise builds take the plain path. The search split is the one
-exception: material's parser reads nothing but the page's HTML, so it holds for any config. `POLICY_FAST_BUILD=0` turns them
-off. tests/test_build.py checks the output is byte-identical to `mkdocs build`.
+exception: material's parser reads nothing but the page's HTML, so it holds for any config.
+`POLICY_FAST_BUILD=0` turns them off. tests/test_build.py checks the output is
+byte-identical to `mkdocs build`.
 """
 from __future__ import annotations
 

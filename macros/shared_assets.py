@@ -36,6 +36,8 @@ still use; a file already in the shared folder is never rewritten.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -56,6 +58,11 @@ SHARED_PLUGIN = "policy-shared-assets"
 ASSETS_PREFIX = "assets/"
 # material's own bundles carry a hash of their content in their names.
 _HASHED = re.compile(r"\.[0-9a-f]{8}\.min\.(?:css|js)$")
+# A name a link can hold as it is: the pages' links are found and rewritten as written.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._/-]+")
+# Beside the store's folder: held shared by each build that writes there until its site is in
+# place, and exclusively by the clean-up that deletes shared files no site uses.
+LOCK_FILE = ".policy-build.lock"
 # Kept per process: the source files are the same for every school of a batch.
 _names: dict[tuple, str] = {}
 
@@ -85,6 +92,26 @@ def _store(source: Path, target: Path) -> None:
     shutil.copyfile(source, temporary)
     os.chmod(temporary, 0o644)
     os.replace(temporary, target)            # two workers racing write identical content
+
+
+@contextlib.contextmanager
+def store_lock(store: Path, exclusive: bool = False):
+    """Yields whether the lock was taken: a shared one waits for it, an exclusive one does not
+    (the clean-up is skipped rather than wait for another build to finish)."""
+    Path(store).mkdir(parents=True, exist_ok=True)
+    with open(Path(store) / LOCK_FILE, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
+        except BlockingIOError:
+            yield False
+        else:
+            yield True
+
+
+def _shown(path: Path, config) -> str:
+    """`path` as the user knows it: relative to the project (the config file's folder)."""
+    project = Path(config.config_file_path or ".").resolve().parent
+    return path.resolve().relative_to(project).as_posix() if path.resolve().is_relative_to(project) else str(path)
 
 
 class _Depth(c.Type):
@@ -119,8 +146,9 @@ class SharedAssets(BasePlugin[SharedAssetsConfig]):
         if store is not None:
             errors, _ = self.load_config({"store": str(store), "depth": depth, "drop_404": drop_404})
             if errors:
-                raise PolicyError([Problem(str(store), f"the folder for the shared assets cannot be "
-                                           f"used: {error}; choose another output folder", key)
+                raise PolicyError([Problem(str(store), f"cannot keep the shared assets here: {error}; "
+                                           "choose another output folder" if key == "store" else
+                                           f"the shared-assets plugin's option is wrong: {error}", key)
                                    for key, error in errors])
 
     @property
@@ -140,10 +168,17 @@ class SharedAssets(BasePlugin[SharedAssetsConfig]):
     @event_priority(-50)    # after the hooks and plugins that drop files (source maps, …)
     def on_files(self, files, config):
         self.names = {}
-        docs = Path(config.docs_dir).resolve()
-        for file in self._assets(files):
+        ours = [Path(folder).resolve() for folder in (config.docs_dir, config.theme.custom_dir) if folder]
+        assets = self._assets(files)
+        unplain = [Problem(_shown(Path(f.abs_src_path), config), "rename it using only letters, digits, "
+                           "'.', '-' and '_' (no spaces or accents): every school's pages link to "
+                           "this file under its name as it is") for f in assets
+                   if not _PLAIN_NAME.fullmatch(f.dest_uri)]
+        if unplain:
+            raise PolicyError(unplain)
+        for file in assets:
             source = Path(file.abs_src_path)
-            from_theme = not source.resolve().is_relative_to(docs)
+            from_theme = not any(source.resolve().is_relative_to(folder) for folder in ours)
             self.names[file.dest_uri] = name = shared_name(source, file.dest_uri, from_theme=from_theme)
             _store(source, self.store / SHARED_ASSETS / name)
         self._links = None

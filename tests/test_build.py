@@ -10,18 +10,20 @@ import sys
 import tempfile
 from pathlib import Path
 
+import material
 import pytest
 from bs4 import BeautifulSoup
 from markupsafe import escape
 
 from macros import fastbuild
 from macros.build import build_many, tree_digest
-from macros.shared_assets import SHARED_ASSETS
+from macros.shared_assets import SHARED_ASSETS, shared_name
 from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
 from macros.model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SEED = SCHOOLS_DIR / "st-josephs.yml"
+SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
 HOOKS = Path(__file__).parent / "hooks"
 
 
@@ -85,19 +87,24 @@ def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
         assert restored == expected[name], f"{name} differs beyond its asset links"
 
 
-def test_seed_schools_are_the_same_with_and_without_the_build_caches(seed_sites, tmp_path):
-    """Four different schools built one after another: no page carries another school's text."""
+def test_seed_schools_are_the_same_with_and_without_the_build_caches(tmp_path):
+    """Four different schools built one after another in one process: no page carries
+    another school's text."""
+    cached = tmp_path / "cached"
+    results = build_many(SEED_SCHOOLS, cached, jobs=1)
+    assert all(r.ok for r in results), [r.message for r in results]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", POLICY_FAST_BUILD="0")
     plain = tmp_path / "plain"
     subprocess.run([str(Path(sys.executable).with_name("policy")), "build", "--out", str(plain),
-                    "--jobs", "1"], cwd=PROJECT_DIR, env=env, check=True, capture_output=True)
-    folders = sorted(p.name for p in seed_sites.iterdir() if p.is_dir())
+                    "--jobs", "1", *SEED_SCHOOLS], cwd=PROJECT_DIR, env=env, check=True,
+                   capture_output=True)
+    folders = sorted(p.name for p in cached.iterdir() if p.is_dir())
     assert folders == sorted(p.name for p in plain.iterdir() if p.is_dir())
     assert SHARED_ASSETS in folders and len(folders) == 5, folders     # four schools
     for folder in folders:
-        cached, uncached = _files(seed_sites / folder), _files(plain / folder)
-        assert sorted(cached) == sorted(uncached), folder
-        different = [name for name in cached if cached[name] != uncached[name]]
+        with_caches, without = _files(cached / folder), _files(plain / folder)
+        assert sorted(with_caches) == sorted(without), folder
+        different = [name for name in with_caches if with_caches[name] != without[name]]
         assert not different, f"{folder}: differ without the caches: {different}"
 
 
@@ -134,6 +141,35 @@ def test_a_page_may_link_to_a_shared_asset(tmp_path, config_with_hook):
     assert not (out / "st-josephs/assets").exists()
 
 
+def test_the_themes_bundles_keep_their_names_when_shared(tmp_path):
+    """material names its bundles by their content already; they are not hashed twice."""
+    assert build_many(["st-josephs"], tmp_path, jobs=1)[0].ok
+    theme = Path(material.__file__).parent / "templates"
+    bundles = {p.relative_to(theme).as_posix() for p in (theme / "assets/stylesheets").glob("main.*.min.css")}
+    shared = {p.relative_to(tmp_path / SHARED_ASSETS).as_posix()
+              for p in (tmp_path / SHARED_ASSETS / "assets/stylesheets").glob("main.*")}
+    assert bundles and shared == bundles
+
+
+def test_a_file_of_ours_named_like_a_theme_bundle_still_gets_a_hash(tmp_path):
+    """It may be edited in place, so its name alone cannot tell its content."""
+    source = tmp_path / "extra.css"
+    source.write_text("p { margin: 0 }\n", encoding="utf-8")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:8]
+    assert shared_name(source, "assets/extra.1234abcd.min.css") == f"assets/extra.1234abcd.min.{digest}.css"
+    assert shared_name(source, "assets/extra.1234abcd.min.css", from_theme=True) == "assets/extra.1234abcd.min.css"
+
+
+def test_a_shared_file_whose_name_a_link_cannot_hold_is_refused(tmp_path, config_with_hook):
+    result = build_many(["st-josephs"], tmp_path / "out", jobs=1,
+                        config_file=config_with_hook("asset_with_space.py"))[0]
+    assert not result.ok
+    assert result.message == ("tests/hooks/files/assets/Referral form.txt: rename it using only letters, "
+                              "digits, '.', '-' and '_' (no spaces or accents): every school's pages "
+                              "link to this file under its name as it is")
+    assert not (tmp_path / "out/st-josephs").exists()
+
+
 def test_a_warning_fails_every_school_not_only_the_first(tmp_path, schools_dir, config_with_hook):
     """A page that logged a warning is never reused for the next school, so the warning (an
     error under `strict: true`) is not lost."""
@@ -166,7 +202,8 @@ def test_a_failing_school_does_not_stop_the_others(tmp_path, schools_dir):
     assert by_slug["good"].ok and by_slug["another"].ok
     assert (out / "good/index.html").is_file() and (out / "another/index.html").is_file()
     assert not (out / "broken").exists()
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "half-built folder left behind"
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.is_dir()], \
+        "half-built folder left behind"
 
 
 def test_a_failed_rebuild_leaves_the_previous_good_site_untouched(tmp_path, schools_dir):
@@ -180,7 +217,7 @@ def test_a_failed_rebuild_leaves_the_previous_good_site_untouched(tmp_path, scho
     assert not result.ok and not result.skipped
     assert "changing.yml" in result.message
     assert tree_digest(out / "changing") == before
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.is_dir()]
 
 
 def test_cli_build_prints_one_line_per_failure(tmp_path, schools_dir):

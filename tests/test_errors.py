@@ -319,7 +319,8 @@ def test_bad_school_file(case: Case, built, capsys, monkeypatch):
         assert case.exact in check_err.splitlines(), check_err
         assert case.exact.removeprefix("error: ") in build_err, build_err
     assert tree_hash(out / "good") == good_hash, "the good site must be left untouched"
-    assert not [p for p in out.iterdir() if p.name.startswith(".")], "no half-built folder is left"
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.is_dir()], \
+        "no half-built folder is left"
 
 
 def test_every_problem_in_a_file_is_reported_together(tmp_path, capsys, monkeypatch):

@@ -8,7 +8,7 @@ import pytest
 from macros.build import build_many
 from macros.fingerprint import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
 from macros.model import MKDOCS_YML, SCHOOLS_DIR
-from macros.shared_assets import SHARED_ASSETS
+from macros.shared_assets import SHARED_ASSETS, store_lock
 
 SEED = SCHOOLS_DIR / "st-josephs.yml"
 SLUGS = ["alpha", "bravo", "charlie"]
@@ -94,3 +94,15 @@ def test_shared_files_stay_while_a_site_there_is_not_current(tmp_path, schools_d
     (out / "charlie").rename(out / "someone-elses-site")
     build_many(SLUGS[:2], out, jobs=1)
     assert old.exists()
+
+
+def test_shared_files_stay_while_another_build_writes_there(tmp_path, schools_dir):
+    out = tmp_path / "out"
+    assert all(r.ok for r in build_many(SLUGS[:2], out, jobs=1))
+    old = out / SHARED_ASSETS / "assets/policy.00000000.css"
+    old.write_text("body {}\n", encoding="utf-8")
+    with store_lock(out):               # as a build in another process holds it
+        build_many(SLUGS[:2], out, jobs=1)
+        assert old.exists()
+    build_many(SLUGS[:2], out, jobs=1)
+    assert not old.exists()
