@@ -778,6 +778,18 @@ def _changed(before: str, after: str) -> list[str]:
 
 # --- the workflow's commands: python -m macros.publish COMMAND ---------------------------
 
+def _check_schools_exist(slugs: list[str]) -> None:
+    """A school named in "Run workflow" that has no file fails here, before any shard starts."""
+    problems = []
+    for slug in dict.fromkeys(slugs):
+        try:
+            school_path(slug)
+        except PolicyError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise PolicyError(problems)
+
+
 def _count(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
@@ -822,7 +834,9 @@ def _main(argv: list[str]) -> int:
         elif args.command == "shards":
             from .shards import shard_matrix
 
-            print(json.dumps(shard_matrix(args.slugs, args.per_shard, args.max), separators=(",", ":")))
+            matrix = shard_matrix(args.slugs, args.per_shard, args.max)
+            _check_schools_exist(args.slugs)
+            print(json.dumps(matrix, separators=(",", ":")))
         elif args.command == "fetch":
             tip = fetch_pages(args.remote, args.branch)
             print(f"{args.branch} is at {tip[:12]}, as on {args.remote}" if tip else

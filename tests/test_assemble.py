@@ -433,7 +433,24 @@ def test_a_bad_setting_or_name_is_refused(slugs, per_shard, most, message):
         shard_matrix(slugs, per_shard, most)
 
 
-def test_shards_command_prints_the_matrix_as_one_line_of_json(capsys):
+@pytest.fixture
+def schools_abc(tmp_path, monkeypatch):
+    for slug in "abc":
+        (tmp_path / f"{slug}.yml").write_text("# a school file\n", encoding="utf-8")
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_shards_command_prints_the_matrix_as_one_line_of_json(capsys, schools_abc):
     assert _main(["shards", "--per-shard", "2", "--max", "8", "c", "a", "b"]) == 0
     assert capsys.readouterr().out == ('{"include":[{"shard":0,"schools":"a b"},'
                                        '{"shard":1,"schools":"c"}]}\n')
+
+
+def test_shards_command_refuses_a_school_that_has_no_file(capsys, schools_abc):
+    """A name typed into "Run workflow" fails at once, not after a shard's install."""
+    assert _main(["shards", "--per-shard", "2", "--max", "8", "a", "bb"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"error: {schools_abc / 'bb.yml'}: no such school file; did you mean "
+                            "'b'? the schools are: a, b, c\n")
