@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ from bs4 import BeautifulSoup
 from markupsafe import escape
 
 from macros import fastbuild
-from macros.build import build_many, tree_digest
+from macros.build import build_many, build_school, tree_digest
 from macros.shared_assets import SHARED_ASSETS, shared_name
 from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
 from macros.model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
@@ -180,6 +181,24 @@ def test_a_warning_fails_every_school_not_only_the_first(tmp_path, schools_dir, 
     assert [(r.ok, r.message) for r in results] == [
         (False, f"schools/{slug}.yml: the site did not build: Aborted with 1 warnings in strict mode!")
         for slug in ("first", "second")]
+
+
+def test_a_page_converted_quietly_at_warning_level_still_reports_at_info_level(tmp_path, caplog,
+                                                                                config_with_hook):
+    """A conversion is reused only at the log level it was made at: what was below the level
+    then (an INFO message) must still be reported by a build that asks for it."""
+    config = config_with_hook("unrecognized_link.py")
+    mkdocs_log = logging.getLogger("mkdocs")
+    level = mkdocs_log.level
+    try:
+        mkdocs_log.setLevel(logging.WARNING)
+        build_school("st-josephs", tmp_path / "quiet", config)
+        mkdocs_log.setLevel(logging.INFO)
+        with caplog.at_level(logging.INFO, logger="mkdocs"):
+            build_school("st-josephs", tmp_path / "told", config)
+    finally:
+        mkdocs_log.setLevel(level)
+    assert "contains an unrecognized relative link 'some-folder/'" in caplog.text
 
 
 def test_pruned_sites_drop_maps_and_other_search_languages(tmp_path):
