@@ -35,7 +35,8 @@ from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerp
                           write_fingerprint, write_summary)
 from .loader import load_school, school_path
 from .output_hooks import prune_site
-from .shared_assets import SHARED_ASSETS, SHARED_PLUGIN, SharedAssets, store_lock
+from .shared_assets import (SHARED_ASSETS, SHARED_PLUGIN, SharedAssets, refuse_shared_folder_name,
+                            store_lock)
 from .model import MKDOCS_YML, load_model
 
 
@@ -50,7 +51,7 @@ class BuildResult:
     peak_rss_kb: int = 0           # peak resident memory of the process that built it
 
 
-def _run_mkdocs(slug: str, site_dir: Path, config_file: Path, skip_404: bool = False,
+def _run_mkdocs(slug: str, site_dir: Path, config_file: Path,
                 shared: SharedAssets | None = None) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -66,8 +67,6 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path, skip_404: bool = F
             config.plugins[SHARED_PLUGIN] = shared
         if fast:
             fastbuild.mark_config(config)
-        if skip_404:            # not rendered at all rather than rendered and removed
-            config.theme.static_templates.discard("404.html")
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -100,20 +99,17 @@ def _swap_into_place(new: Path, target: Path) -> None:
 # --- One school ------------------------------------------------------------------------
 
 def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
-                 share_assets: bool = False, fingerprint: str | None = None,
-                 drop_404: bool = False) -> Path:
+                 share_assets: bool = False, fingerprint: str | None = None) -> Path:
     """Validate and build one school into `out_dir/slug`; raise PolicyError if it cannot.
 
-    With `share_assets`, the static assets go to `out_dir/shared-assets/` (see above).
-    `fingerprint`, when given, is stored in the site for incremental builds. `drop_404`
-    leaves out the school's own `404.html` (see `build_many`). Every site gets a small
-    summary (`.policy-summary.json`) the landing page reads instead of re-loading the school.
+    With `share_assets`, the static assets go to `out_dir/shared-assets/` (see above), and the
+    school's own `404.html` is left out (GitHub Pages serves only the one at the root of what
+    it publishes). `fingerprint`, when given, is stored in the site for incremental builds.
+    Every site gets a small summary (`.policy-summary.json`) the landing page reads instead of
+    re-loading the school.
     """
     school_file = school_path(slug)
-    if slug == SHARED_ASSETS:
-        raise PolicyError(Problem(f"schools/{slug}.yml", f"a school cannot be called '{SHARED_ASSETS}': "
-                                  "that folder holds the files every school's pages share; rename "
-                                  "the school file"))
+    refuse_shared_folder_name(slug, f"schools/{slug}.yml", "that folder")
     school = load_school(school_file, load_model())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -123,7 +119,7 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
         staging = Path(tempfile.mkdtemp(prefix=f".building-{slug}-", dir=out_dir))
         try:
             shared = SharedAssets(out_dir) if share_assets else None
-            _run_mkdocs(slug, staging, Path(config_file), skip_404=drop_404, shared=shared)
+            _run_mkdocs(slug, staging, Path(config_file), shared=shared)
             prune_site(staging)
             write_summary(staging, school, school_file)
             if fingerprint:
@@ -141,13 +137,10 @@ def _peak_rss_kb() -> int:
 
 def _build_one(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, share_assets: bool = False,
                fingerprint: str | None = None) -> BuildResult:
-    # Sites built into one folder (shared assets) are published together: GitHub Pages serves
-    # only the root 404.html, so a school's own 404.html is dead weight there.
     started = time.perf_counter()
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        build_school(slug, out_dir, config_file, share_assets=share_assets, fingerprint=fingerprint,
-                     drop_404=share_assets)
+        build_school(slug, out_dir, config_file, share_assets=share_assets, fingerprint=fingerprint)
     except PolicyError as error:
         return BuildResult(slug, False, str(error), time.perf_counter() - started, peak_rss_kb=_peak_rss_kb())
     except Exception as error:  # noqa: BLE001 — one school's crash must not stop the others

@@ -56,9 +56,11 @@ import types
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from .shared_assets import SHARED_PLUGIN
+
 PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0"}
 # Plugins whose hooks neither change the theme's Jinja environment nor add theme files.
-SAFE_PLUGINS = {"search", "material/search", "macros", "policy-shared-assets"}
+SAFE_PLUGINS = {"search", "material/search", "macros", SHARED_PLUGIN}
 # Markdown extensions whose output depends only on a page's Markdown and the config: no files
 # read, no state kept between pages. A page converted with any other is never cached.
 SAFE_EXTENSIONS = {"attr_list", "def_list", "md_in_html", "admonition", "toc", "tables",

@@ -65,7 +65,7 @@ from .policy_history import render_history, render_pages_landing
 from .loader import display_path, load_school, school_path
 from .model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR_VARIABLE, load_model
 from .schema import SLUG_RE, VERSION_RE
-from .shared_assets import SHARED_ASSETS, SHARED_PLUGIN
+from .shared_assets import SHARED_ASSETS, SHARED_PLUGIN, refuse_shared_folder_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 REDIRECT_TEMPLATE = TEMPLATES / "redirect.html"
@@ -374,19 +374,24 @@ class _Pages:
         return _History(versions, records, name)
 
 
+def _tree_with(repo: Path, base: str, files: dict[str, tuple[str, str]]) -> str:
+    """The tree of `base` (a commit or tree) with `files` (path -> (mode, blob id)) added or
+    replaced, at any depth, without a working tree."""
+    with tempfile.TemporaryDirectory(prefix="policy-index-") as tmp:
+        env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
+        _git(repo, "read-tree", base, env=env)
+        listing = "".join(f"{mode} {sha}\t{path}\0" for path, (mode, sha) in files.items())
+        _git(repo, "update-index", "-z", "--index-info", input=listing, env=env)
+        return _git(repo, "write-tree", env=env).stdout.strip()
+
+
 def _commit_files(repo: Path, branch: str, parent: str, files: dict[str, str], message: str,
                   blobs: dict[str, str] | None = None) -> str:
     """One commit on `branch` adding or replacing `files` (text) and `blobs` (path -> blob id
-    already in the repository), without a working tree."""
-    with tempfile.TemporaryDirectory(prefix="policy-index-") as tmp:
-        env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
-        _git(repo, "read-tree", parent, env=env)
-        for path, text in files.items():
-            _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{_blob(repo, text)},{path}", env=env)
-        if blobs:
-            listing = "".join(f"100644 {sha}\t{path}\0" for path, sha in blobs.items())
-            _git(repo, "update-index", "-z", "--index-info", input=listing, env=env)
-        tree = _git(repo, "write-tree", env=env).stdout.strip()
+    already in the repository)."""
+    entries = {path: ("100644", _blob(repo, text)) for path, text in files.items()}
+    entries.update((path, ("100644", sha)) for path, sha in (blobs or {}).items())
+    tree = _tree_with(repo, parent, entries)
     commit = _git(repo, "commit-tree", tree, "-p", parent, "-m", message).stdout.strip()
     _git(repo, "update-ref", f"refs/heads/{branch}", commit, parent)
     return commit
@@ -409,10 +414,7 @@ def publish(slug: str, version: str | None = None, alias: str | None = DEFAULT_A
                                       "line like `version: 2024-25`, or pass --version", "version"))
         version = school.version
     _check_version(version, "version")
-    if slug == SHARED_ASSETS:
-        raise PolicyError(Problem(display_path(path), f"a school cannot be called '{SHARED_ASSETS}': "
-                                  "that folder of the pages branch holds the files every school's "
-                                  "pages share; rename the school file"))
+    refuse_shared_folder_name(slug, display_path(path), "that folder of the pages branch")
     aliases = [alias] if alias else []
     if alias:
         _check_version(alias, "alias")
@@ -630,19 +632,6 @@ def _shared_additions(repo: Path, before: str | None,
     return {path: entry for path, (entry, _) in added.items()}
 
 
-def _add_to_folder(repo: Path, folder: tuple[str, str, str] | None,
-                   files: dict[str, tuple[str, str]]) -> str:
-    """The tree of `folder` (a top-level entry, or None) with `files` (branch paths) added."""
-    prefix = SHARED_ASSETS + "/"
-    with tempfile.TemporaryDirectory(prefix="policy-index-") as tmp:
-        env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
-        if folder is not None:
-            _git(repo, "read-tree", folder[2], env=env)
-        listing = "".join(f"{mode} {sha}\t{path[len(prefix):]}\0" for path, (mode, sha) in files.items())
-        _git(repo, "update-index", "-z", "--index-info", input=listing, env=env)
-        return _git(repo, "write-tree", env=env).stdout.strip()
-
-
 def assemble(artifacts: list[Path], branch: str = DEFAULT_BRANCH, remote: str | None = None,
              push: bool = False, *, repo_dir: Path | None = None,
              now: dt.datetime | None = None) -> AssembleResult:
@@ -716,16 +705,16 @@ def _commit_assembled(repo: Path, branch: str, before: str | None, current: dict
     """One commit on `branch`: `current` (its top level) with the school folders `changes`,
     the `shared` files added to shared-assets/, and the landing page rebuilt from the result."""
     entries = {**current, **changes}
-    if shared:
-        folder = _add_to_folder(repo, current.get(SHARED_ASSETS), shared)
-        entries[SHARED_ASSETS] = ("040000", "tree", folder)
     with _Pages(repo, _mktree(repo, entries)) as pages:
         entries["index.html"] = ("100644", "blob", _blob(repo, _landing(pages, model_label, today)))
     entries[".nojekyll"] = ("100644", "blob", _blob(repo, ""))
+    tree = _mktree(repo, entries)
+    if shared:
+        tree = _tree_with(repo, tree, shared)
     names = list(changes)
     message = (f"Publish {len(names)} school{'s' if len(names) > 1 else ''} from "
                f"{shard_count} shard{'s' if shard_count > 1 else ''}\n\n" + "\n".join(names) + "\n")
-    commit = _git(repo, "commit-tree", _mktree(repo, entries), *(["-p", before] if before else []),
+    commit = _git(repo, "commit-tree", tree, *(["-p", before] if before else []),
                   input=message).stdout.strip()
     _git(repo, "update-ref", f"refs/heads/{branch}", commit, before or "")
     return commit

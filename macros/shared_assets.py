@@ -67,6 +67,14 @@ LOCK_FILE = ".policy-build.lock"
 _names: dict[tuple, str] = {}
 
 
+def refuse_shared_folder_name(slug: str, school_file: str, folder: str) -> None:
+    """A school's folder sits beside `shared-assets/` (built or published), so no school may
+    take its name; `folder` says which folder that is, for the message."""
+    if slug == SHARED_ASSETS:
+        raise PolicyError(Problem(school_file, f"a school cannot be called '{SHARED_ASSETS}': {folder} "
+                                  "holds the files every school's pages share; rename the school file"))
+
+
 def shared_name(source: Path, dest_uri: str, *, from_theme: bool = False) -> str:
     """`dest_uri` with a hash of `source`'s content before its extension, unless it is one of
     the theme's bundles, named by their content already (a file of ours named like one is

@@ -83,8 +83,8 @@ def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
     for name, data in built.items():
         restored = data
         if name.endswith(".html"):
-            for shared_name, original in originals.items():
-                restored = restored.replace(f"../{SHARED_ASSETS}/{shared_name}".encode(), original.encode())
+            for hashed, original in originals.items():
+                restored = restored.replace(f"../{SHARED_ASSETS}/{hashed}".encode(), original.encode())
         assert restored == expected[name], f"{name} differs beyond its asset links"
 
 
