@@ -91,14 +91,9 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_publish(args) -> int:
-    from macros.publish.publishing import publish
+    from macros.publish.command import run_publish
 
-    result = publish(args.slug, args.version, args.alias or None, args.remote, args.branch, args.push)
-    where = f" and pushed to {result.pushed_to}" if result.pushed_to else " (not pushed: add --push)"
-    aliases = f" as {', '.join(result.aliases)}" if result.aliases else ""
-    print(f"published {result.slug} version {result.version}{aliases} on branch "
-          f"{result.branch}{where}" + (f"; {result.note}" if result.note else ""))
-    return EXIT_OK
+    return run_publish(args)
 
 
 def _cmd_schema(args) -> int:
@@ -165,16 +160,38 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--addr", default="127.0.0.1:8000")
     serve.set_defaults(run=_cmd_serve)
 
-    publish = commands.add_parser("publish", help="publish one school's policy as a version "
-                                  "on the pages branch (with mike)")
-    publish.add_argument("slug", metavar="SLUG")
-    publish.add_argument("--version", help="version name (default: the school file's version:)")
-    publish.add_argument("--alias", default="latest", help="alias moved to this version "
+    publish = commands.add_parser(
+        "publish", help="publish schools' policies as versions on the pages branch: those whose "
+                        "published version is not what their file asks")
+    publish.add_argument("slugs", nargs="*", metavar="SLUG")
+    publish.add_argument("--all", action="store_true", help="every school in schools/")
+    publish.add_argument("--version", help="version name for the one school named "
+                         "(default: the school file's version:)")
+    publish.add_argument("--alias", default="latest", help="alias moved to the new versions "
                          "(default: latest; '' for none)")
-    publish.add_argument("--remote", help="git remote to fetch the pages branch from and push to "
+    publish.add_argument("--remote", help="git remote to read the pages branch from and push to "
                          "(default with --push: origin)")
     publish.add_argument("--branch", default="gh-pages", help="pages branch (default: gh-pages)")
-    publish.add_argument("--push", action="store_true", help="push the pages branch when done")
+    publish.add_argument("--push", action="store_true", help="push the pages branch")
+    publish.add_argument("--force", action="store_true",
+                         help="publish the schools named even when the branch holds them as asked")
+    publish.add_argument("--keep-full", default="2", metavar="N",
+                         help="how many of each school's newest versions stay whole; older ones keep "
+                              "their print page and record (default: 2; 'all' keeps every version whole)")
+    publish.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                         help="schools built at once (default: number of cores)")
+    publish.add_argument("--repo", type=Path, metavar="DIR",
+                         help="the git repository whose pages branch to publish to (default: the project's)")
+    steps = publish.add_mutually_exclusive_group()
+    steps.add_argument("--plan", action="store_true",
+                       help="publish nothing: print the schools that differ, split into shards, as "
+                            "the publish workflow's job matrix (JSON)")
+    steps.add_argument("--pack", type=Path, metavar="DIR",
+                       help="build the schools into DIR for --assemble, touching no branch (a shard job)")
+    steps.add_argument("--assemble", type=Path, nargs="*", metavar="DIR",
+                       help="put the schools packed in each DIR on the pages branch in one commit")
+    publish.add_argument("--per-shard", type=int, metavar="N", help="with --plan: schools per shard")
+    publish.add_argument("--max-shards", type=int, metavar="M", help="with --plan: at most this many shards")
     publish.set_defaults(run=_cmd_publish)
 
     new = commands.add_parser("new", help="start a new school's file (asks for what flags do not give)")

@@ -11,11 +11,23 @@ workflow skips the matrix then (GitHub Actions refuses an empty one).
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
+import os
 import re
+from pathlib import Path
 
 from macros.errors import PolicyError, Problem
+from macros.files import atomic_write_text
+from macros.publish.git import BlobWriter, commit_tree, git, write_tree
+from macros.publish.release import RECORD_FILE
+from macros.school.loader import school_path
 from macros.school.schema import SLUG_RE
+
+# Defaults for the workflow's repository variables PUBLISH_SCHOOLS_PER_SHARD and
+# PUBLISH_MAX_SHARDS, from `make bench`: see "Scale beyond one runner" in PERFORMANCE.md.
+DEFAULT_PER_SHARD, DEFAULT_MAX_SHARDS = 1000, 8
 
 
 def shard_matrix(slugs: list[str], per_shard: int, max_shards: int) -> dict:
@@ -37,3 +49,63 @@ def shard_matrix(slugs: list[str], per_shard: int, max_shards: int) -> dict:
         include.append({"shard": shard, "schools": " ".join(schools[start:start + size])})
         start += size
     return {"include": include}
+
+
+# --- a shard's result, for the assemble job ---------------------------------------------------
+
+MANIFEST, BUNDLE, MANIFEST_FORMAT = "shard.json", "pages.bundle", 2
+PACK = "policy publish --pack"
+
+
+def pack(slugs: list[str], out: Path, *, alias: str | None, repo_dir: Path, jobs: int,
+         now: dt.datetime) -> dict:
+    """Build `slugs` and write them to `out` for `policy publish --assemble`, touching no branch.
+
+    `out/pages.bundle` holds one commit with no parent whose tree has each school's new
+    version (`SLUG/VERSION/`, with its `policy.json`) and the shared files its pages use;
+    `out/shard.json` names the commit and the releases, and the schools that failed to build.
+    The assemble job places them on the branch as it is then, like any publish.
+    """
+    from macros.publish.checks import check_identity
+    from macros.publish.converge import asked_versions
+    from macros.publish.site_build import build_batch, require_plugin
+    from macros.publish.workspace import workspace
+
+    repo = Path(repo_dir).resolve()
+    if git(repo, "rev-parse", "--git-dir", check=False).returncode != 0:
+        raise PolicyError(Problem(PACK, f"{repo} is not a git repository; pack in a clone of the "
+                                  "policy repository"))
+    check_identity(repo, PACK)
+    require_plugin()
+    for slug in slugs:
+        school_path(slug)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with workspace(repo) as scratch:
+        asked, problems = asked_versions(sorted(set(slugs)))
+        blobs_dir = scratch / "blobs"
+        blobs_dir.mkdir()
+        writer = BlobWriter(repo, blobs_dir)
+        batch, failed = build_batch(sorted(asked), asked, alias, scratch, writer, jobs, now)
+        files = dict(batch.shared)
+        for release in batch.releases:
+            files.update((f"{release.slug}/{release.version}/{p}", e) for p, e in release.site.items())
+            writer.text(f"{release.slug}/{release.version}/{RECORD_FILE}",
+                        json.dumps(release.record, indent=2) + "\n")
+        files.update(writer.write())
+        commit = commit_tree(repo, write_tree(repo, None, [], files), None,
+                             f"Shard of {len(batch.releases)} school(s)\n")
+        name = f"refs/policy/shard-{os.getpid()}"
+        git(repo, "update-ref", name, commit)
+        try:
+            staged = out / f".{BUNDLE}.partial"
+            git(repo, "bundle", "create", "--quiet", str(staged.resolve()), name)
+            os.replace(staged, out / BUNDLE)
+        finally:
+            git(repo, "update-ref", "-d", name, check=False)
+    manifest = {"format": MANIFEST_FORMAT, "commit": commit,
+                "releases": [{"slug": r.slug, "version": r.version, "alias": r.alias}
+                             for r in batch.releases],
+                "problems": [str(p) for p in problems + failed]}
+    atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    return manifest

@@ -16,6 +16,12 @@ from macros.school.dates import DateFormatError, PolicyDate, parse_policy_date
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PASSAGE_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$"
 VERSION_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+# A version is a folder beside the files the pages branch keeps in a school's folder (and at
+# its top): a version named like one of them would replace it, so these names are refused,
+# and so is any name that reads like a file.
+RESERVED_VERSIONS = frozenset({"versions.json", "index.html", "404.html", "latest", "shared-assets",
+                               "policy.json", "sitemap.xml", "robots.txt"})
+FILE_LIKE_SUFFIXES = (".html", ".htm", ".json", ".xml", ".txt", ".js", ".css", ".yml", ".yaml")
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -83,6 +89,27 @@ def _policy_date(value: object) -> PolicyDate:
 Date = Annotated[PolicyDate, BeforeValidator(_policy_date),
                  WithJsonSchema({"type": ["string"], "description": "e.g. September 2024, "
                                  "Autumn 2024, 3 December 2023 or 2023-12-03"})]
+
+
+def version_name_problem(value: str, alias: bool = False) -> str | None:
+    """What is wrong with `value` as a version (or, with `alias`, an alias) name, or None: the
+    one rule used by `policy check` and `policy publish`. `latest` is the default alias."""
+    if not re.match(VERSION_RE, value):
+        return ("it becomes part of the web address, so use 1 to 40 letters, digits, '.', '-' "
+                "or '_', starting with a letter or digit, like 2024-25")
+    reserved = RESERVED_VERSIONS - ({"latest"} if alias else set())
+    if value.lower() in reserved or value.lower().endswith(FILE_LIKE_SUFFIXES):
+        return (f"the pages branch keeps a file or folder of its own under the name '{value}', "
+                f"so {'an alias' if alias else 'a version'} of that name would break the school's "
+                "folder; use a name like 2024-25")
+    return None
+
+
+def _version_name(value: str) -> str:
+    problem = version_name_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 class Strict(BaseModel):
@@ -210,7 +237,7 @@ class Passages(Strict):
 
 
 class School(Strict):
-    version: Annotated[str, StringConstraints(pattern=VERSION_RE)] | None = Field(
+    version: Annotated[str, StringConstraints(pattern=VERSION_RE), AfterValidator(_version_name)] | None = Field(
         None, description="This policy's version, e.g. 2024-25.")
     model_reviewed: Annotated[int, Field(ge=1)] | None = Field(
         None, description="The issue of the model policy this file was last reviewed against, e.g. 12.")
