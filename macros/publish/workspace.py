@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 from macros.publish.git import common_dir
 
 FOLDER = "policy-publish"
-GRACE = 5.0       # seconds: a folder younger than this may be one whose publish is starting
+GRACE = 2.0       # seconds: a lock file younger than this may be one whose publish is starting
 
 
 def sweep(root: Path) -> list[Path]:
@@ -58,9 +58,10 @@ def workspace(repo: Path):
     root = common_dir(repo) / FOLDER
     root.mkdir(parents=True, exist_ok=True)
     sweep(root)
-    folder = Path(tempfile.mkdtemp(prefix="run-", dir=root))
+    folder = root / f"run-{uuid.uuid4().hex[:12]}"
     lock = FileLock(str(folder) + ".lock", timeout=0)
-    lock.acquire()
+    lock.acquire()           # first the lock, then the folder: a folder always has its lock
+    folder.mkdir()
     try:
         yield folder
     finally:
