@@ -32,13 +32,13 @@ DEFAULT_PER_SHARD, DEFAULT_MAX_SHARDS = 1000, 8
 
 def shard_matrix(slugs: list[str], per_shard: int, max_shards: int) -> dict:
     """The `strategy.matrix` for the publish workflow's shard job (see the module docstring)."""
-    for value, option in ((per_shard, "--per-shard"), (max_shards, "--max")):
+    for value, option in ((per_shard, "--per-shard"), (max_shards, "--max-shards")):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise PolicyError(Problem("publish shards", f"{option} must be a whole number of at "
+            raise PolicyError(Problem("policy publish --plan", f"{option} must be a whole number of at "
                                       f"least 1, not {value!r}", option))
     bad = sorted({s for s in slugs if not re.match(SLUG_RE, s)})
     if bad:
-        raise PolicyError(Problem("publish shards", "not school names: " + ", ".join(map(repr, bad))
+        raise PolicyError(Problem("policy publish --plan", "not school names: " + ", ".join(map(repr, bad))
                                   + "; a school is named by its file in schools/ without .yml, "
                                   "in lowercase letters, digits and hyphens, like st-josephs"))
     schools = sorted(set(slugs))
