@@ -104,10 +104,12 @@ class BlobWriter:
         return {path: (FILE_MODE, sha) for path, sha in zip(paths, ids)}
 
 
-def write_tree(repo: Path, base: str | None, remove: list[str], add: dict[str, tuple[str, str]]) -> str:
+def write_tree(repo: Path, base: str | None, remove: list[str], add: dict[str, tuple[str, str]],
+               scratch: Path) -> str:
     """The tree of commit `base` (None: empty) without the folders or files `remove` and with
-    `add` (path -> (mode, blob id)) written in, through a temporary index of its own."""
-    with tempfile.TemporaryDirectory(prefix="policy-index-") as tmp:
+    `add` (path -> (mode, blob id)) written in, through a temporary index of its own (in
+    `scratch`, the publish's folder)."""
+    with tempfile.TemporaryDirectory(prefix="index-", dir=scratch) as tmp:
         env = dict(os.environ, GIT_INDEX_FILE=str(Path(tmp) / "index"))
         git(repo, "read-tree", *( [base] if base else ["--empty"]), env=env)
         if remove:

@@ -61,7 +61,7 @@ def compose(repo: Path, base: str | None, batch: Batch, retention: Retention, to
         blobs.text("index.html", landing_page(reader, states, model_label, today))
         blobs.text(".nojekyll", "")
         add.update(blobs.write())
-    return write_tree(repo, base, remove, add), _message(batch)
+    return write_tree(repo, base, remove, add, scratch), _message(batch)
 
 
 def _message(batch: Batch) -> str:

@@ -93,7 +93,7 @@ def pack(slugs: list[str], out: Path, *, alias: str | None, repo_dir: Path, jobs
             writer.text(f"{release.slug}/{release.version}/{RECORD_FILE}",
                         json.dumps(release.record, indent=2) + "\n")
         files.update(writer.write())
-        commit = commit_tree(repo, write_tree(repo, None, [], files), None,
+        commit = commit_tree(repo, write_tree(repo, None, [], files, scratch), None,
                              f"Shard of {len(batch.releases)} school(s)\n")
         name = f"refs/policy/shard-{os.getpid()}"
         git(repo, "update-ref", name, commit)

@@ -34,6 +34,7 @@ from filelock import FileLock, Timeout
 
 from macros.errors import PolicyError, Problem
 from macros.publish.git import commit_tree, common_dir, git, is_ancestor, ref, tree_of
+from macros.publish.workspace import signals_held
 
 ATTEMPTS = 3
 LOCK_TIMEOUT = 600.0     # seconds one publish waits for another in the same checkout
@@ -108,24 +109,36 @@ def move_pages(repo: Path, branch: str, compose: Callable[[str | None], tuple[st
             if base is not None and tree == tree_of(repo, base):
                 return Moved(branch, base, False)
             new = commit_tree(repo, tree, base, message)
-            if push:
-                pushed = git(repo, "push", "--quiet", "--porcelain", remote,
-                             f"{new}:refs/heads/{branch}", check=False)
-                if pushed.returncode != 0:
-                    rejected = "[rejected]" in pushed.stdout or "non-fast-forward" in pushed.stderr
-                    if rejected and attempt < ATTEMPTS:
-                        continue        # the remote moved meanwhile: compose again on its tip
-                    detail = (pushed.stderr.strip() or pushed.stdout.strip()).splitlines()
-                    raise _problem(command, f"{remote} refused the push of {branch}, so nothing was "
-                                   f"published and the local {branch} is as it was: "
-                                   f"{detail[-1] if detail else 'no reason given'}", "--remote")
-                git(repo, "update-ref", f"refs/remotes/{remote}/{branch}", new, check=False)
-            moved = git(repo, "update-ref", f"refs/heads/{branch}", new, local or "", check=False)
-            if moved.returncode != 0:
-                where = (f"; {remote} has the new commit {new[:12]}, so `git fetch {remote}` and "
-                         f"`git branch -f {branch} {remote}/{branch}` bring it here" if push else "")
-                raise _problem(command, f"the local {branch} branch was moved by something other "
-                               f"than `policy publish` while it published, so it was left as that "
-                               f"left it{where}", "--branch")
-            return Moved(branch, new, True, remote if push else None)
+            with signals_held():      # the push and the local move go together, or neither
+                moved = _push_and_move(repo, branch, new, local, remote if push else None, attempt, command)
+            if moved is None:
+                continue                # the remote moved meanwhile: compose again on its tip
+            return moved
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _push_and_move(repo: Path, branch: str, new: str, local: str | None, remote: str | None,
+                   attempt: int, command: str) -> Moved | None:
+    """Push `new` (with a remote), then move the local branch from `local` to it; None when
+    the remote moved meanwhile and another attempt may compose again."""
+    push = remote is not None
+    if push:
+        pushed = git(repo, "push", "--quiet", "--porcelain", remote,
+                     f"{new}:refs/heads/{branch}", check=False)
+        if pushed.returncode != 0:
+            rejected = "[rejected]" in pushed.stdout or "non-fast-forward" in pushed.stderr
+            if rejected and attempt < ATTEMPTS:
+                return None
+            detail = (pushed.stderr.strip() or pushed.stdout.strip()).splitlines()
+            raise _problem(command, f"{remote} refused the push of {branch}, so nothing was "
+                           f"published and the local {branch} is as it was: "
+                           f"{detail[-1] if detail else 'no reason given'}", "--remote")
+        git(repo, "update-ref", f"refs/remotes/{remote}/{branch}", new, check=False)
+    moved = git(repo, "update-ref", f"refs/heads/{branch}", new, local or "", check=False)
+    if moved.returncode != 0:
+        where = (f"; {remote} has the new commit {new[:12]}, so `git fetch {remote}` and "
+                 f"`git branch -f {branch} {remote}/{branch}` bring it here" if push else "")
+        raise _problem(command, f"the local {branch} branch was moved by something other "
+                       f"than `policy publish` while it published, so it was left as that "
+                       f"left it{where}", "--branch")
+    return Moved(branch, new, True, remote if push else None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import time
 import uuid
 from pathlib import Path
@@ -21,6 +22,20 @@ from macros.publish.git import common_dir
 
 FOLDER = "policy-publish"
 GRACE = 2.0       # seconds: a lock file younger than this may be one whose publish is starting
+
+
+@contextlib.contextmanager
+def signals_held():
+    """SIGTERM and Ctrl-C wait until the block is done (where the platform can hold them), so
+    a clean-up or the last step of a commit is never cut in half; they arrive right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def sweep(root: Path) -> list[Path]:
@@ -60,12 +75,14 @@ def workspace(repo: Path):
     sweep(root)
     folder = root / f"run-{uuid.uuid4().hex[:12]}"
     lock = FileLock(str(folder) + ".lock", timeout=0)
-    lock.acquire()           # first the lock, then the folder: a folder always has its lock
-    folder.mkdir()
+    with signals_held():
+        lock.acquire()       # first the lock, then the folder: a folder always has its lock
+        folder.mkdir()
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        lock.release()
-        with contextlib.suppress(OSError):
-            os.unlink(str(folder) + ".lock")
+        with signals_held():
+            shutil.rmtree(folder, ignore_errors=True)
+            lock.release()
+            with contextlib.suppress(OSError):
+                os.unlink(str(folder) + ".lock")
