@@ -20,7 +20,8 @@ def check_name(value: str, what: str, command: str = "policy publish") -> None:
         raise problem(command, f"'{value}' cannot be used as the {what}: {message}", f"--{what}")
 
 
-def check_repo(repo: Path, branch: str, remote: str | None, command: str) -> None:
+def check_repo(repo: Path, branch: str, remote: str | None, command: str, *,
+               committing: bool = True) -> None:
     if git(repo, "rev-parse", "--git-dir", check=False).returncode != 0:
         raise problem(command, f"{repo} is not a git repository; publish from a clone of the "
                       "policy repository")
@@ -30,7 +31,8 @@ def check_repo(repo: Path, branch: str, remote: str | None, command: str) -> Non
         known = git(repo, "remote", check=False).stdout.split()
         raise problem(command, f"there is no git remote '{remote}'; the remotes are: "
                       f"{', '.join(known) or 'none'} (add one with `git remote add`)", "--remote")
-    check_identity(repo, command)
+    if committing:
+        check_identity(repo, command)
 
 
 def check_identity(repo: Path, command: str) -> None:

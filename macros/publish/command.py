@@ -72,7 +72,7 @@ def _plan(args, slugs: list[str] | None, repo: Path) -> int:
     names = sorted(set(slugs)) if slugs is not None else all_slugs()
     for slug in names:
         school_path(slug)
-    check_repo(repo, args.branch, args.remote, PUBLISH)
+    check_repo(repo, args.branch, args.remote, PUBLISH, committing=False)
     tip = (remote_tip(repo, args.remote, args.branch, PUBLISH) if args.remote
            else ref(repo, f"refs/heads/{args.branch}"))
     with Reader(repo, tip) as reader:
