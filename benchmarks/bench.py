@@ -6,8 +6,10 @@ Generates N synthetic schools from the seed schools (distinct names, role holder
 additions) into a temporary schools folder (POLICY_SCHOOLS_DIR), then measures, in one run:
 cold batch builds for each N (a fresh process, as `policy build` would run), the naive loop
 `SCHOOL=<slug> mkdocs build` two at a time on a sample (extrapolated), the speed-up, the
-rebuild of the whole authority after one school's file changes, bytes per school-version
-(built together, and published with `policy publish` as three versions each),
+rebuild of the whole authority after one school's file changes, bytes per school-version,
+`policy publish --all` of the largest size into a new git repository (against the cold
+batch build of the same schools), the pages branch projected for ten yearly versions with
+the default retention rule (from a sample published ten times),
 first-visit transfer of a home page in Chromium (gzip sizes, as GitHub Pages serves it) and
 the search index a search then loads, and the peak memory of a build worker.
 Not run by the tests (it takes a few minutes).
@@ -111,7 +113,7 @@ def generate(count: int, folder: Path, seed: int = 6) -> list[str]:
 def _build_in_fresh_process(slugs: list[str], out: Path, jobs: int, env: dict) -> dict:
     """Cold: a new Python process imports mkdocs and builds, as `policy build` does."""
     code = ("import json,resource,sys,time; from pathlib import Path; t=time.perf_counter();"
-            "from macros.build import build_many;"
+            "from macros.build.builder import build_many;"
             "r=build_many(sys.argv[2].split(','), Path(sys.argv[1]), int(sys.argv[3]));"
             "u=[resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)];"
             "print(json.dumps({'seconds': time.perf_counter()-t, 'ok': sum(x.ok for x in r),"
@@ -164,43 +166,86 @@ def bytes_per_school(out: Path, slugs: list[str]) -> tuple[float, int, int]:
     return sum(own) / len(own) + shared / len(slugs), max(own), shared
 
 
-VERSIONS = ("2023-24", "2024-25", "2025-26")
+YEARS = 10
 
 
-def published_bytes(slugs: list[str], schools: Path, repo: Path) -> dict:
-    """`policy publish` (mike) of each school in `slugs` as three versions into a new git
-    repository; bytes on the pages branch per school-version, per school and shared."""
-    from macros.publish.publishing import publish
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                              text=True).stdout
 
+def _new_repo(repo: Path) -> None:
     repo.mkdir(parents=True)
-    git("init", "-q", "-b", "main")
-    git("-c", "user.name=Benchmark", "-c", "user.email=bench@example.org", "commit", "-q",
-        "--allow-empty", "-m", "start")
-    git("config", "user.name", "Benchmark")
-    git("config", "user.email", "bench@example.org")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.name", "Benchmark")
+    _git(repo, "config", "user.email", "bench@example.org")
+    _git(repo, "commit", "-q", "--allow-empty", "-m", "start")
+
+
+def publish_all(schools: Path, repo: Path, env: dict, jobs: int) -> dict:
+    """`policy publish --all` in a new process into a new git repository: one batch build,
+    one commit. Wall seconds, and the commit's size on the branch."""
+    _new_repo(repo)
     started = time.perf_counter()
-    for slug in slugs:
-        for version in VERSIONS:
-            publish(slug, version=version, repo_dir=repo, schools_dir=schools)
-    seconds = (time.perf_counter() - started) / (len(slugs) * len(VERSIONS))
-    versions: dict[str, int] = {}
-    per_school = shared = 0
-    for line in git("ls-tree", "-r", "-l", "gh-pages").splitlines():
+    run = subprocess.run([str(BIN / "policy"), "publish", "--all", "--jobs", str(jobs), "--repo", str(repo)],
+                         cwd=PROJECT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if run.returncode:
+        raise SystemExit(f"publish failed:\n{run.stderr[-3000:]}")
+    commits = _git(repo, "rev-list", "--count", "gh-pages").strip()
+    return {"wall": wall, "commits": int(commits), "bytes": _branch_bytes(repo)}
+
+
+def _branch_bytes(repo: Path) -> dict:
+    """Bytes of the files on the pages branch: per school folder, and shared."""
+    schools: dict[str, int] = {}
+    shared = other = 0
+    for line in _git(repo, "ls-tree", "-r", "-l", "gh-pages").splitlines():
         meta, path = line.split("\t", 1)
         size = int(meta.split()[3])
-        parts = path.split("/")
-        if parts[0] == "shared-assets":
+        top = path.split("/")[0]
+        if top == "shared-assets":
             shared += size
-        elif len(parts) > 2 and parts[1] in VERSIONS:
-            versions[f"{parts[0]}/{parts[1]}"] = versions.get(f"{parts[0]}/{parts[1]}", 0) + size
-        elif len(parts) > 1:     # the school's history page, versions.json, the alias redirect
-            per_school += size
-    return {"average": sum(versions.values()) / len(versions), "largest": max(versions.values()),
-            "per_school": per_school / len(slugs), "shared": shared, "seconds": seconds}
+        elif "/" in path:
+            schools[top] = schools.get(top, 0) + size
+        else:
+            other += size
+    return {"schools": schools, "shared": shared, "other": other}
+
+
+def _yearly(source: Path, target: Path, year: int) -> None:
+    """The school file as its governors would write it `year` years on."""
+    import yaml
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    start = 2024 + year
+    data["version"] = f"{start}-{(start + 1) % 100:02d}"
+    data.setdefault("dates", {})["ratified"] = f"November {start}"
+    data["dates"]["next_review"] = f"Autumn {start + 1}"
+    data["dates"].pop("reviewed", None)
+    target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def ten_years(slugs: list[str], schools: Path, work: Path, env: dict, jobs: int) -> dict:
+    """A sample of schools published as ten yearly versions with the default retention rule:
+    bytes per school folder after the tenth year, to project the whole authority."""
+    folder, repo = work / "yearly-schools", work / "yearly-pages"
+    folder.mkdir()
+    _new_repo(repo)
+    yearly_env = dict(env, POLICY_SCHOOLS_DIR=str(folder))
+    seconds = []
+    for year in range(YEARS):
+        for slug in slugs:
+            _yearly(schools / f"{slug}.yml", folder / f"{slug}.yml", year)
+        started = time.perf_counter()
+        run = subprocess.run([str(BIN / "policy"), "publish", "--all", "--jobs", str(jobs), "--repo", str(repo)],
+                             cwd=PROJECT, env=yearly_env, capture_output=True, text=True)
+        seconds.append(time.perf_counter() - started)
+        if run.returncode:
+            raise SystemExit(f"yearly publish failed:\n{run.stderr[-3000:]}")
+    sizes = _branch_bytes(repo)
+    per_school = sorted(sizes["schools"].values())
+    return {"average": sum(per_school) / len(per_school), "largest": per_school[-1],
+            "shared": sizes["shared"], "seconds": sum(seconds) / len(seconds)}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -257,8 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500])
     parser.add_argument("--naive-sample", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--publish-sample", type=int, default=4,
-                        help="schools published as three versions each (0 skips it)")
+    parser.add_argument("--no-publish", dest="publish", action="store_false",
+                        help="skip `policy publish --all` of the largest size")
+    parser.add_argument("--yearly-sample", type=int, default=4,
+                        help=f"schools published as {YEARS} yearly versions for the size projection (0 skips it)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -311,20 +358,30 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("… the same school built standalone (own copy of assets)",
                      f"{(biggest + shared) / 1000:.0f} KB", ""))
 
-        if args.publish_sample:
-            # The first schools are copies of each seed in turn; the seeds differ most in size.
-            sample = slugs[:min(args.publish_sample, len(slugs))]
-            published = published_bytes(sample, schools, work / "pages")
-            each = published["average"] + published["per_school"] / len(VERSIONS)
-            total = largest * len(VERSIONS) * each + published["shared"]
-            rows.append((f"published (`policy publish`, mike) per school-version, {len(sample)} schools "
-                         f"× {len(VERSIONS)}",
-                         f"{published['average'] / 1000:.0f} KB (largest {published['largest'] / 1000:.0f} KB)"
-                         f" + {published['per_school'] / 1000:.0f} KB per school (history, versions.json, "
-                         f"redirect); shared {published['shared'] / 1000:.0f} KB once; "
-                         f"{published['seconds']:.1f} s a publish", f"≤ {TARGETS['bytes'] // 1000} KB"))
-            rows.append((f"… {largest} schools × {len(VERSIONS)} versions on the pages branch",
-                         f"{total / 1e6:.0f} MB", "< 1 GB"))
+        if args.publish:
+            published = publish_all(schools, work / "pages", env, args.jobs)
+            built = per_school[largest] * largest
+            sizes = published["bytes"]
+            rows.append((f"`policy publish --all` of {largest} schools into a git repository "
+                         "(wall, incl. start-up)",
+                         f"{published['wall']:.1f} s in {published['commits']} commit = "
+                         f"{published['wall'] / built:.2f}× the cold batch build ({built:.1f} s)",
+                         "≤ 2×"))
+            each = sum(sizes["schools"].values()) / len(sizes["schools"])
+            rows.append((f"… on the pages branch: {largest} schools × 1 version",
+                         f"{(sum(sizes['schools'].values()) + sizes['shared'] + sizes['other']) / 1e6:.0f} MB "
+                         f"({each / 1000:.0f} KB a school with its history and redirects; shared "
+                         f"{sizes['shared'] / 1000:.0f} KB once)", "< 1 GB"))
+        if args.yearly_sample:
+            sample = slugs[:min(args.yearly_sample, len(slugs))]
+            years = ten_years(sample, schools, work, env, args.jobs)
+            total = largest * years["average"] + years["shared"]
+            rows.append((f"{len(sample)} schools × {YEARS} yearly versions, two newest whole "
+                         "(default retention)",
+                         f"{years['average'] / 1000:.0f} KB a school (largest {years['largest'] / 1000:.0f} KB);"
+                         f" {years['seconds']:.1f} s a yearly publish", ""))
+            rows.append((f"… projected: {largest} schools × {YEARS} versions on the pages branch",
+                         f"{total / 1e6:.0f} MB", "≤ 600 MB"))
 
         if not args.no_browser:
             visit = first_visit(out, slugs[0])
