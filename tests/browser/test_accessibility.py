@@ -3,6 +3,7 @@ things axe cannot see (heading order, skip link, visible focus, keyboard reach, 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -180,11 +181,12 @@ def test_keyboard_reaches_the_version_selector_of_a_published_site(sites, page):
     mike's version selector, listing the versions.json beside the versions. Its pages, two
     folders down as a version is on the pages branch, use the shared assets at the root."""
     from macros.build.builder import build_school
-    from macros.publish.publishing import _publish_config
+    from macros.publish.site_build import STORE_VARIABLE, publish_config
 
     slug = next(iter(sites.schools))
     versioned = sites.root / "versioned"       # removed afterwards: other tests read sites.root
-    config = _publish_config(versioned / "unused", store=sites.root)
+    config = publish_config("latest")
+    os.environ[STORE_VARIABLE] = str(sites.root)
     try:
         build_school(slug, versioned, config_file=config)
         (versioned / "versions.json").write_text(
@@ -197,5 +199,5 @@ def test_keyboard_reaches_the_version_selector_of_a_published_site(sites, page):
                              "s => s.src.startsWith(location.origin + '/shared-assets/'))")
         assert _tab_until(page, ".md-version__current, .md-version__link"), "Tab never reached the version selector"
     finally:
-        config.unlink(missing_ok=True)
+        os.environ.pop(STORE_VARIABLE, None)
         shutil.rmtree(versioned, ignore_errors=True)
