@@ -1,4 +1,8 @@
-"""Splitting the schools to publish into shards: one job of the publish workflow's matrix each.
+"""Past one runner: the schools to publish split into shards, and what a shard hands on.
+
+`policy publish --plan` prints the split as the publish workflow's job matrix; each shard job
+runs `policy publish SLUG… --pack DIR` (`pack()` below), and one assemble job puts every
+shard's schools on the branch (assemble.py).
 
     shard_matrix(["a", "b", "c", "d", "e"], per_shard=2, max_shards=8)
     == {"include": [{"shard": 0, "schools": "a b"}, {"shard": 1, "schools": "c d"},
