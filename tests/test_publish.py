@@ -395,3 +395,18 @@ def test_a_scratch_folder_left_by_a_killed_publish_is_removed_by_the_next(tmp_pa
         assert sorted(p.name for p in root.iterdir()) == sorted([scratch.name, scratch.name + ".lock"])
     assert list(root.iterdir()) == []
     shutil.rmtree(root)
+
+
+# --- what changed since the version before ------------------------------------------------
+
+def test_every_version_after_the_first_has_a_what_changed_page_linked_from_the_history(pages):
+    site = pages["checkout"] / SLUG
+    assert not (site / "2022-23" / "changes").exists()
+    history = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    links = {a["href"]: a.get_text() for a in history.find_all("a") if "changes" in a["href"]}
+    assert links == {"2024-25/changes/": "What changed since version 2023-24",
+                     "2023-24/changes/": "What changed since version 2022-23"}
+    for version, previous in (("2024-25", "2023-24"), ("2023-24", "2022-23")):
+        page = BeautifulSoup((site / version / "changes" / "index.html").read_text(), "html.parser")
+        assert page.find("h1").get_text() == f"What changed since version {previous}"
+        assert json.loads((site / version / "policy.json").read_text())["changes_since"] == previous

@@ -153,15 +153,22 @@ class Reader:
         """The bytes of the file at `path`, or None when there is none."""
         if self.rev is None or "\n" in path:
             return None
+        return self._object(f"{self.rev}:{path}")
+
+    def blob(self, sha: str) -> bytes | None:
+        """The bytes of a blob already in the repository, by its id."""
+        return self._object(sha)
+
+    def _object(self, name: str) -> bytes | None:
         if self._process is None:
             self._process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.repo,
                                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                              stderr=subprocess.DEVNULL)
-        self._process.stdin.write(f"{self.rev}:{path}\n".encode("utf-8"))
+        self._process.stdin.write(f"{name}\n".encode("utf-8"))
         self._process.stdin.flush()
         header = self._process.stdout.readline().decode("utf-8")
         if not header:
-            raise PolicyError(Problem("git", f"`git cat-file --batch` stopped while reading {path}"))
+            raise PolicyError(Problem("git", f"`git cat-file --batch` stopped while reading {name}"))
         if header.rstrip("\n").endswith((" missing", " ambiguous")):
             return None
         _, kind, size = header.split()

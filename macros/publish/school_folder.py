@@ -17,8 +17,13 @@ from dataclasses import dataclass
 from macros.publish.git import BlobWriter, Reader
 from macros.publish.mike_format import VERSIONS_FILE, add_version, aliases_of, dump_versions, load_versions, redirect_page
 from macros.publish.release import RECORD_FILE, Release
-from macros.publish.retention import Retention, is_kept, retired_page
+from macros.publish.retention import PRINT_PAGE, Retention, is_kept, retired_page
 from macros.publish.version_history import VersionRecord, newest_first, render_history
+
+try:
+    from macros.publish.changes import changes_page
+except ImportError:          # until macros/publish/changes.py lands: no "What changed" pages
+    changes_page = None
 
 
 @dataclass
@@ -93,6 +98,7 @@ def place_release(reader: Reader, blobs: BlobWriter, release: Release, retention
                 blobs.text(f"{slug}/{name}/{page}", redirect_page(page, target))
 
     order = [r.version for r in newest_first(school_state(slug, raw, after).records)]
+    _changes_page(reader, blobs, release, raw, order)
     rewritten = {version}
     for old in retention.retired(order):
         if old == version:
@@ -108,6 +114,25 @@ def place_release(reader: Reader, blobs: BlobWriter, release: Release, retention
     blobs.text(f"{slug}/index.html", render_history(state.name, state.records, today))
     blobs.text(f"{slug}/{VERSIONS_FILE}", dump_versions(versions))
     return FolderChange(remove, add, state)
+
+
+def _changes_page(reader: Reader, blobs: BlobWriter, release: Release, raw: dict[str, dict],
+                  order: list[str]) -> None:
+    """SLUG/VERSION/changes/: what changed since the version before it (by ratification),
+    compared print page with print page; the record names that version for the history page."""
+    slug, version = release.slug, release.version
+    position = order.index(version)
+    if changes_page is None or position + 1 >= len(order) or PRINT_PAGE not in release.site:
+        return
+    previous = order[position + 1]
+    before = reader.text(f"{slug}/{previous}/{PRINT_PAGE}")
+    after = reader.blob(release.site[PRINT_PAGE][1])
+    if before is None or after is None:
+        return
+    name = release.record.get("school") or slug
+    page = changes_page(before, after.decode("utf-8"), name, previous, version)
+    blobs.text(f"{slug}/{version}/changes/index.html", page)
+    raw[version] = dict(raw[version], changes_since=previous)
 
 
 def _ratified(data: dict) -> dt.date:

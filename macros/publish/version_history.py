@@ -38,12 +38,15 @@ class VersionRecord:
     model: str = ""
     published: str = ""
     aliases: tuple[str, ...] = field(default=())
+    changes_since: str = ""    # the version its "What changed" page compares it with, if any
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["ratified"] = self.ratified.isoformat()
         data["next_review"] = self.next_review.isoformat()
         data.pop("aliases")
+        if not self.changes_since:
+            data.pop("changes_since")
         return data
 
     @classmethod
@@ -55,7 +58,8 @@ class VersionRecord:
                    next_review_text=str(data.get("next_review_text") or data["next_review"]),
                    model=str(data.get("model", "")),
                    published=str(data.get("published", "")),
-                   aliases=tuple(aliases))
+                   aliases=tuple(aliases),
+                   changes_since=str(data.get("changes_since") or ""))
 
 
 def newest_first(records: list[VersionRecord]) -> list[VersionRecord]:
