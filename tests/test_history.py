@@ -70,3 +70,16 @@ def test_landing_marks_schools_whose_review_date_has_passed():
     b_row = page[page.index("B School"):]
     assert "Up to date" in a_row and "Review date passed" not in a_row
     assert "Review date passed" in b_row and 'data-next-review="2024-12-31"' in b_row
+
+
+def test_history_page_links_each_versions_what_changed_page_when_it_has_one():
+    import dataclasses
+
+    from bs4 import BeautifulSoup
+
+    newer = dataclasses.replace(V3, changes_since="2024-25")
+    page = BeautifulSoup(render_history("St Joseph's School", [V1, V2, newer], D(2026, 1, 1)), "html.parser")
+    links = [(a["href"], a.get_text()) for a in page.find_all("a") if "changes" in a["href"]]
+    assert links == [("2025-26/changes/", "What changed since version 2024-25")]
+    assert VersionRecord.from_json(newer.to_json()).changes_since == "2024-25"
+    assert "changes_since" not in V1.to_json()
