@@ -410,3 +410,13 @@ def test_every_version_after_the_first_has_a_what_changed_page_linked_from_the_h
         page = BeautifulSoup((site / version / "changes" / "index.html").read_text(), "html.parser")
         assert page.find("h1").get_text() == f"What changed since version {previous}"
         assert json.loads((site / version / "policy.json").read_text())["changes_since"] == previous
+
+
+def test_an_alias_named_like_a_published_version_is_refused_and_changes_nothing(pages):
+    before = _refs(pages)
+    with pytest.raises(PolicyError) as error:
+        publish([SLUG], alias="2022-23", remote="origin", push=True, repo_dir=pages["work"],
+                schools_dir=pages["schools"], force=True, jobs=1)
+    assert str(error.value) == ("policy publish: --alias: the alias '2022-23' is the name of a "
+                                f"version of {SLUG} already on the branch; choose another alias")
+    assert _refs(pages) == before

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from macros.errors import PolicyError, Problem
 from macros.publish.git import BlobWriter, Reader
 from macros.publish.mike_format import VERSIONS_FILE, add_version, aliases_of, dump_versions, load_versions, redirect_page
 from macros.publish.release import RECORD_FILE, Release
@@ -76,6 +77,9 @@ def place_release(reader: Reader, blobs: BlobWriter, release: Release, retention
     new = VersionRecord.from_json(release.record)
     newer = [v for v, data in raw.items() if v != version and _ratified(data) > new.ratified]
     alias = release.alias
+    if alias and any(str(info.version) == alias for info in versions):
+        raise PolicyError(Problem("policy publish", f"the alias '{alias}' is the name of a version "
+                                  f"of {slug} already on the branch; choose another alias", "--alias"))
     if alias and newer:
         holder = aliases_of(versions).get(alias)
         release.note = f"'{alias}' stays on {holder or sorted(newer)[-1]}, which was ratified after {version}"
