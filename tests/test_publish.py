@@ -170,7 +170,13 @@ def test_a_version_older_than_the_two_newest_keeps_its_print_page_and_record(pag
     record = json.loads((old / "policy.json").read_text())
     assert record["retired"] is True and record["version"] == "2022-23"
     printed = BeautifulSoup((old / "print" / "index.html").read_text(), "html.parser")
-    assert printed.find("h1") is not None and "St Joseph" in printed.get_text()
+    whole = BeautifulSoup(show(pages["remote"], pages["tips"][0], f"{SLUG}/2022-23/print/index.html"),
+                          "html.parser")
+    assert printed.find("article").get_text() == whole.find("article").get_text()
+    assert printed.select_one(".md-header") is not None and printed.select_one("footer") is not None
+    # Its site navigation and search led to pages it no longer has.
+    assert whole.select(".md-sidebar--primary") and not printed.select(".md-sidebar--primary")
+    assert not printed.select('[data-md-component="search"], label[for="__drawer"]')
     assert not (old / "search").exists()
     assert not (pages["checkout"] / SLUG / "2023-24" / "policy.json").read_text().count("retired")
 
@@ -182,7 +188,7 @@ def test_a_retired_versions_old_addresses_forward_to_its_print_page(pages):
         assert soup.find("link", rel="canonical")["href"] == href
         assert soup.find("main").find("a")["href"] == href
     kept = {p.relative_to(old).as_posix() for p in old.rglob("*") if p.is_file()
-            and "Read version 2022-23 as one page" not in p.read_text()}
+            and "Read version 2022-23 of the policy as one page" not in p.read_text()}
     assert kept == {"print/index.html", "policy.json"}
 
 

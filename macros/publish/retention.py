@@ -4,14 +4,16 @@ A full version is ~360 KB (its pages and search index); after ten yearly version
 schools would need ~1.8 GB. The rule: the `keep` newest versions of each school (newest by
 ratification, the default 2) stay whole; every older one is *retired*, which keeps
 
-- its print page (`print/index.html`: the whole policy in one page, as ratified),
+- its print page (`print/index.html`: the whole policy in one page, as ratified), with its
+  header (and version menu), footer and the policy's text as they were; only its site
+  navigation and search, which led to pages the version no longer has, are taken out,
 - its `policy.json` (marked `"retired": true`) and so its row on the history page,
 - its "What changed" page, if it has one, and its own `assets/` if it was published before
   the assets were shared (the print page needs them),
 
 and replaces every other page with a small redirect to the print page, so an old address
 (a bookmark, a citation in a letter) still lands on that version's text. Its search index
-goes. A retired version is about 70 KB. Retiring happens inside the same commit as the
+goes. A retired version is about 55 KB. Retiring happens inside the same commit as the
 publish that made a version old, and never undoes itself: publishing an old version again
 retires it again.
 """
@@ -28,20 +30,16 @@ PRINT_PAGE = "print/index.html"
 KEPT_FILES = (PRINT_PAGE, "policy.json", "changes/index.html")
 KEPT_FOLDERS = ("assets/",)
 RETIRED_TEMPLATE = """<!doctype html>
-<html lang="en-GB">
-<head>
-  <meta charset="utf-8">
-  <title>This version of the policy is kept as one page</title>
-  <meta name="robots" content="noindex">
-  <link rel="canonical" href="{href}">
-  <noscript><meta http-equiv="refresh" content="0; url={href}"></noscript>
-  <script>window.location.replace("{href}" + window.location.hash);</script>
-</head>
-<body>
-  <main><p>This earlier version of the policy is kept as one page. <a href="{href}">Read version {version} as one page</a>.</p></main>
-</body>
-</html>
+<html lang="en-GB"><meta charset="utf-8"><title>Version {version}, kept as one page</title>
+<meta name="robots" content="noindex"><link rel="canonical" href="{href}">
+<meta http-equiv="refresh" content="0; url={href}">
+<main><p><a href="{href}">Read version {version} of the policy as one page</a>.</p></main>
 """
+# What a retired print page no longer needs: the site's navigation and table of contents
+# (their links led to the pages now forwarding here) and search (its index is gone).
+NOT_KEPT = ('.md-sidebar--primary', '.md-sidebar--secondary', '[data-md-component="search"]',
+            'label[for="__search"]', 'input#__search', 'label[for="__drawer"]', 'input#__drawer',
+            'label.md-overlay')
 
 
 @dataclass(frozen=True)
@@ -78,3 +76,13 @@ def retired_page(page: str, version: str) -> str | None:
     href = posixpath.relpath(PRINT_PAGE, posixpath.dirname(page) or ".")
     href = posixpath.dirname(href) + "/"
     return RETIRED_TEMPLATE.format(href=escape(href), version=escape(version))
+
+
+def slim_print_page(html: str) -> str:
+    """A retired version's print page: the same page without what NOT_KEPT names."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for node in soup.select(", ".join(NOT_KEPT)):
+        node.decompose()
+    return str(soup)

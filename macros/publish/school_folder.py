@@ -18,7 +18,7 @@ from macros.errors import PolicyError, Problem
 from macros.publish.git import BlobWriter, Reader
 from macros.publish.mike_format import VERSIONS_FILE, add_version, aliases_of, dump_versions, load_versions, redirect_page
 from macros.publish.release import RECORD_FILE, Release
-from macros.publish.retention import PRINT_PAGE, Retention, is_kept, retired_page
+from macros.publish.retention import PRINT_PAGE, Retention, is_kept, retired_page, slim_print_page
 from macros.publish.version_history import VersionRecord, newest_first, render_history
 
 try:
@@ -106,11 +106,11 @@ def place_release(reader: Reader, blobs: BlobWriter, release: Release, retention
     rewritten = {version}
     for old in retention.retired(order):
         if old == version:
-            _retire(blobs, slug, old, dict(release.site), raw, remove, add)
+            _retire(reader, blobs, slug, old, dict(release.site), raw, remove, add)
         elif not raw[old].get("retired"):
             files = {path[len(slug) + len(old) + 2:]: (mode, sha) for path, (mode, kind, sha)
                      in reader.entries(f"{slug}/{old}", recursive=True).items() if kind == "blob"}
-            _retire(blobs, slug, old, files, raw, remove, add)
+            _retire(reader, blobs, slug, old, files, raw, remove, add)
             rewritten.add(old)
     for v in rewritten:
         blobs.text(f"{slug}/{v}/{RECORD_FILE}", json.dumps(raw[v], indent=2) + "\n")
@@ -153,13 +153,16 @@ def _pages_of(reader: Reader, slug: str, version: str) -> list[str]:
                   if kind == "blob" and path.endswith(".html"))
 
 
-def _retire(blobs: BlobWriter, slug: str, version: str, files: dict[str, tuple[str, str]],
-            raw: dict[str, dict], remove: list[str], add: dict) -> None:
+def _retire(reader: Reader, blobs: BlobWriter, slug: str, version: str,
+            files: dict[str, tuple[str, str]], raw: dict[str, dict], remove: list[str], add: dict) -> None:
     """Keep the print page and records of `version`; every other page forwards to the print page."""
     for path in [p for p in add if p.startswith(f"{slug}/{version}/")]:
         del add[path]
     for path, entry in files.items():
-        if is_kept(path) and path != RECORD_FILE:
+        printed = reader.blob(entry[1]) if path == PRINT_PAGE else None
+        if printed is not None:
+            blobs.text(f"{slug}/{version}/{path}", slim_print_page(printed.decode("utf-8")))
+        elif is_kept(path) and path != RECORD_FILE:
             add[f"{slug}/{version}/{path}"] = entry
         else:
             page = retired_page(path, version)
