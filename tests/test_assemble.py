@@ -291,3 +291,20 @@ def test_the_split_does_not_depend_on_the_order_or_repeats():
 def test_a_bad_setting_or_name_is_refused(slugs, per_shard, most, message):
     with pytest.raises(PolicyError, match=re.escape(message)):
         shard_matrix(slugs, per_shard, most)
+
+
+def test_the_assemble_command_prints_what_it_published(run, tmp_path, capsys):
+    remote, work = copy_of(run, tmp_path, at=run["base"])
+    args = ["publish", "--assemble", *map(str, run["artifacts"]), "--remote", "origin", "--push",
+            "--repo", str(work)]
+    assert main(args) == 0
+    tip = git(remote, "rev-parse", "gh-pages")
+    assert capsys.readouterr().out == (f"published {A} version 2024-25 as latest\n"
+                                       f"published {B} version 2023-24 as latest\n"
+                                       f"gh-pages is now at commit {tip[:12]} and pushed to origin\n")
+
+
+def test_the_assemble_command_takes_no_school_names(capsys):
+    assert main(["publish", A, "--assemble"]) == 1
+    assert capsys.readouterr().err == ("error: policy publish: --assemble: --assemble takes the shard "
+                                       "folders only: the schools are the ones packed in them\n")
