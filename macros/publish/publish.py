@@ -25,7 +25,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from macros.errors import PolicyError, Problem
+from macros.errors import Problem
 from macros.paths import PROJECT_DIR, SCHOOLS_DIR_VARIABLE
 from macros.publish.checks import check_name, check_repo, problem
 from macros.publish.converge import plan as make_plan
@@ -125,8 +125,3 @@ def commit_batch(repo: Path, branch: str, batch: Batch, retention: Retention, *,
                                                           label, scratch),
                       remote=remote, push=push, command=command)
 
-
-def require_some(result: PublishResult) -> None:
-    """A run that published nothing it was asked to, because every school failed, is an error."""
-    if result.problems and not result.published:
-        raise PolicyError(result.problems)

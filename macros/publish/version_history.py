@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
