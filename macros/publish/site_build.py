@@ -68,6 +68,8 @@ def publish_config(alias: str | None) -> Path:
     path = MKDOCS_YML.parent / f"{CONFIG_PREFIX}{digest}.yml"
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)
+    else:
+        os.utime(path)              # in use: not stale
     _remove_stale_configs(path)
     return path
 
