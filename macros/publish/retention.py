@@ -29,17 +29,14 @@ DEFAULT_KEEP = 2
 PRINT_PAGE = "print/index.html"
 KEPT_FILES = (PRINT_PAGE, "policy.json", "changes/index.html")
 KEPT_FOLDERS = ("assets/",)
-RETIRED_TEMPLATE = """<!doctype html>
-<html lang="en-GB"><meta charset="utf-8"><title>Version {version}, kept as one page</title>
-<meta name="robots" content="noindex"><link rel="canonical" href="{href}">
-<meta http-equiv="refresh" content="0; url={href}">
-<main><p><a href="{href}">Read version {version} of the policy as one page</a>.</p></main>
-"""
-# What a retired print page no longer needs: the site's navigation and table of contents
+RETIRED_TEMPLATE = """<!doctype html><html lang="en-GB"><meta charset="utf-8"><title>Version {version}</title>\
+<meta http-equiv="refresh" content="0; url={href}"><link rel="canonical" href="{href}">\
+<main><a href="{href}">Read version {version} of the policy as one page</a></main>
+"""# What a retired print page no longer needs: the site's navigation and table of contents
 # (their links led to the pages now forwarding here) and search (its index is gone).
 NOT_KEPT = ('.md-sidebar--primary', '.md-sidebar--secondary', '[data-md-component="search"]',
             'label[for="__search"]', 'input#__search', 'label[for="__drawer"]', 'input#__drawer',
-            'label.md-overlay')
+            'label.md-overlay', 'nav.md-footer__inner')
 
 
 @dataclass(frozen=True)
