@@ -1,0 +1,193 @@
+"""The facts of a school's document: its name, setting, governance, role holders, dates, choices.
+
+Role holders are read from the lines under the model's "Name of the …" headings (found by
+how closely a line of the document matches them); dates from the title page's
+"label: value" lines and from the model's own dated sentences; everything else from what the
+document says where the model has a placeholder (slots.py).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from ..dates import DateFormatError, parse_policy_date
+from ..model import Model
+from .expected import words
+from .reading import Block
+
+ROLE_HEADINGS = {
+    "designated_teacher": ["index.designated-teacher"],
+    "designated_governor": ["index.designated-governor"],
+    "safeguarding_lead": ["index.safeguarding-lead"],
+}
+HEADING_LIKENESS = 0.7
+_SETTING_WORDS = re.compile(r"\b(school|centre|center|academy|college|nursery|unit|infants?|juniors?|jmi|pru)\b", re.I)
+_TITLE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*\(\s*(?P<paren>[^)]+)\)\s*$|,\s+")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+DATE_IN_TEXT = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?\s+\d{{4}}|{_MONTH}\.?\s+\d{{4}}"
+    rf"|(?:autumn|spring|summer)(?:\s+term)?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b", re.I)
+_ROW = re.compile(r"^(?P<label>[^:]{1,60}?):\s*(?P<value>.*)$")
+_SMALL_WORDS = {"and", "of", "the", "for", "in", "at", "on", "a", "an", "to", "with"}
+
+
+@dataclass
+class Holder:
+    name: str
+    title: str | None = None
+
+
+@dataclass
+class Facts:
+    """What the importer read, and from where (for the report)."""
+
+    name: str | None = None
+    short_name: str | None = None
+    setting: str = "school"
+    governance: str = "governing-body"
+    roles: dict[str, list[Holder]] = field(default_factory=dict)
+    role_blocks: set[int] = field(default_factory=set)
+    pronoun: str | None = None
+    dates: dict[str, str] = field(default_factory=dict)
+    choices: dict = field(default_factory=dict)
+    title_lines: list[str] = field(default_factory=list)
+    title_rows: list[tuple[str, str]] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
+
+
+def likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
+
+
+def split_holder(line: str) -> Holder:
+    """`Emma Leach - Headteacher`, `Naomi Walker (Deputy Headteacher)`, `Hannah Badger, SENDCo`."""
+    text = " ".join(re.sub(r"[*_`]+", "", line).split()).strip(" .;:")
+    m = re.match(r"^(?P<name>.+?)\s*\((?P<title>[^)]+)\)$", text)
+    if m:
+        return Holder(m["name"].strip(), m["title"].strip())
+    for separator in (" - ", " – ", " — ", ", "):
+        if separator in text:
+            name, title = text.split(separator, 1)
+            return Holder(name.strip(), title.strip() or None)
+    return Holder(text)
+
+
+def find_roles(blocks: list[Block], model: Model, facts: Facts) -> None:
+    """The people under each "Name of the …" heading of the document."""
+    headings = {}
+    for role, ids in ROLE_HEADINGS.items():
+        texts = [model.passages[i].text for i in ids if i in model.passages]
+        variants = []
+        for text in texts:
+            for member in ("Designated School Governor", "Designated Management Committee Member"):
+                variants.append(re.sub(r"\{\{[^}]*\}\}", member, text))
+        best = max(((max(likeness(b.plain, v) for v in variants), i) for i, b in enumerate(blocks)
+                    if len(words(b.plain)) <= 30), default=(0, None))
+        if best[0] >= HEADING_LIKENESS:
+            headings[role] = best[1]
+    starts = sorted(headings.values())
+    model_headings = [p.text for p in model.passages.values() if p.kind == "heading" and "{" not in p.text]
+    for role, at in headings.items():
+        stop = min([s for s in starts if s > at] + [len(blocks)])
+        holders = []
+        for i in range(at + 1, min(stop, at + 6)):
+            block = blocks[i]
+            if (block.kind == "heading" or len(words(block.plain)) > 12 or block.plain.endswith((".", ":"))
+                    or any(likeness(block.plain, h) >= 0.8 for h in model_headings)):
+                break
+            holders.append(split_holder(block.plain))
+            facts.role_blocks.add(i)
+        if holders:
+            facts.roles[role] = holders
+            facts.found.append(f"{role.replace('_', ' ')}: " + "; ".join(
+                h.name + (f" ({h.title})" if h.title else "") for h in holders))
+        heading = blocks[at].plain.lower()
+        if role == "designated_governor" and "committee" in heading:
+            facts.governance = "management-committee"
+
+
+def title_case(text: str) -> str:
+    """A name written in capitals, as it reads in a sentence."""
+    if not text.isupper():
+        return text
+    out = []
+    for i, word in enumerate(text.lower().split()):
+        keep_upper = len(word) <= 3 and word not in _SMALL_WORDS and word.isalpha() and i > 0 and word in ("jmi", "pru", "cofe", "rc")
+        out.append(word.upper() if keep_upper else word if (i and word in _SMALL_WORDS) else word.capitalize())
+    return " ".join(out)
+
+
+def read_title_page(blocks: list[Block], facts: Facts) -> list[int]:
+    """Title lines and `label: value` rows before the policy starts; returns blocks left over."""
+    rest = []
+    for b, block in enumerate(blocks):
+        cells = [c.strip() for c in re.split(r"\t+| {3,}", block.text) if c.strip()]
+        rows = _rows(cells)
+        if rows:
+            facts.title_rows += rows
+        elif len(words(block.plain)) <= 25 and not block.plain.endswith(".") and not rest:
+            facts.title_lines.append(block.plain)
+        else:
+            rest.append(b)
+    name_line = next((line for line in facts.title_lines if _SETTING_WORDS.search(line) and ":" not in line), None)
+    if name_line:
+        facts.name = title_case(name_line)
+        facts.found.append(f"school name: {facts.name} (from the title page)")
+    for label, value in facts.title_rows:
+        _date_from_row(label, value, facts)
+    return rest
+
+
+_ROW_LABEL = re.compile(r"\b(by|name|role|written|author|date|review|approv|ratif|adopt|version|signed)", re.I)
+
+
+def _rows(cells: list[str]) -> list[tuple[str, str]]:
+    """`Label: value` cells of a title page (a date, or a label that says who or when)."""
+    rows, waiting = [], None
+    for cell in cells:
+        m = _ROW.match(re.sub(r"[*_`]+", "", cell))
+        if m and not (_ROW_LABEL.search(m["label"]) or date_in(m["value"])):
+            return []
+        if m and m["value"].strip() and not m["value"].strip().endswith(":"):
+            label = re.sub(r"(\s*\b(name|role)\s*:)+\s*$", "", m["label"], flags=re.I).strip()
+            rows.append((label, m["value"].strip()))
+        elif m:
+            waiting = re.sub(r"(\s*\b(name|role)\s*:?)+\s*$", "", re.sub(r"[*_`]+", "", cell), flags=re.I).strip(" :")
+        elif waiting:
+            rows.append((waiting, cell))
+            waiting = None
+        else:
+            return []
+    return rows
+
+
+def date_in(text: str) -> str | None:
+    """The first date written in `text` that the school file accepts, as written."""
+    for m in DATE_IN_TEXT.finditer(text):
+        value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", m[0])
+        try:
+            parse_policy_date(value)
+            return value
+        except DateFormatError:
+            continue
+    return None
+
+
+def _date_from_row(label: str, value: str, facts: Facts) -> None:
+    lower = label.lower()
+    date = date_in(value)
+    if re.search(r"ratif|approv|adopt|agreed", lower):
+        if date and "ratified" not in facts.dates:
+            facts.dates["ratified"] = date
+            by = " ".join(value.replace(date, " ").split()).strip(" ,;")
+            by = re.sub(r"^by\s+", "", by, flags=re.I)
+            if by and "ratified_by" not in facts.dates:
+                facts.dates["ratified_by"] = by
+        elif not date and re.search(r"\bby\b", lower) and "ratified_by" not in facts.dates:
+            facts.dates["ratified_by"] = value
+    elif date and re.search(r"next|due|review date|date of review|to be reviewed", lower):
+        facts.dates.setdefault("next_review", date)
+    elif date and "review" in lower:
+        facts.dates.setdefault("reviewed", date)
