@@ -120,17 +120,31 @@ def title_case(text: str) -> str:
 
 
 def read_title_page(blocks: list[Block], facts: Facts) -> list[int]:
-    """Title lines and `label: value` rows before the policy starts; returns blocks left over."""
-    rest = []
+    """Title lines and `label: value` rows before the policy starts; returns blocks left over.
+
+    A table's cells arrive as blocks of their own (from Word) or split by tabs (from text);
+    either way a label with no value (`Approved by Governing body Name: Role:`) takes the
+    next cell as its value.
+    """
+    rest: list[int] = []
+    waiting: str | None = None
     for b, block in enumerate(blocks):
-        cells = [c.strip() for c in re.split(r"\t+| {3,}", block.text) if c.strip()]
-        rows = _rows(cells)
-        if rows:
-            facts.title_rows += rows
-        elif len(words(block.plain)) <= 25 and not block.plain.endswith(".") and not rest:
-            facts.title_lines.append(block.plain)
-        else:
-            rest.append(b)
+        for cell in [c.strip() for c in re.split(r"\t+| {3,}", block.text) if c.strip()]:
+            plain = re.sub(r"[*_`]+", "", cell).strip()
+            m = _ROW.match(plain)
+            value = m["value"].strip() if m else ""
+            if m and (_ROW_LABEL.search(m["label"]) or date_in(value)) and value and not value.endswith(":"):
+                facts.title_rows.append((_label(m["label"]), value))
+                waiting = None
+            elif m and _ROW_LABEL.search(m["label"]) and not rest:
+                waiting = _label(plain) or None
+            elif waiting:
+                facts.title_rows.append((waiting, plain))
+                waiting = None
+            elif len(words(plain)) <= 25 and not plain.endswith(".") and not rest:
+                facts.title_lines.append(plain)
+            elif b not in rest:
+                rest.append(b)
     name_line = next((line for line in facts.title_lines if _SETTING_WORDS.search(line) and ":" not in line), None)
     if name_line:
         facts.name = title_case(name_line)
@@ -143,24 +157,9 @@ def read_title_page(blocks: list[Block], facts: Facts) -> list[int]:
 _ROW_LABEL = re.compile(r"\b(by|name|role|written|author|date|review|approv|ratif|adopt|version|signed)", re.I)
 
 
-def _rows(cells: list[str]) -> list[tuple[str, str]]:
-    """`Label: value` cells of a title page (a date, or a label that says who or when)."""
-    rows, waiting = [], None
-    for cell in cells:
-        m = _ROW.match(re.sub(r"[*_`]+", "", cell))
-        if m and not (_ROW_LABEL.search(m["label"]) or date_in(m["value"])):
-            return []
-        if m and m["value"].strip() and not m["value"].strip().endswith(":"):
-            label = re.sub(r"(\s*\b(name|role)\s*:)+\s*$", "", m["label"], flags=re.I).strip()
-            rows.append((label, m["value"].strip()))
-        elif m:
-            waiting = re.sub(r"(\s*\b(name|role)\s*:?)+\s*$", "", re.sub(r"[*_`]+", "", cell), flags=re.I).strip(" :")
-        elif waiting:
-            rows.append((waiting, cell))
-            waiting = None
-        else:
-            return []
-    return rows
+def _label(text: str) -> str:
+    """A row's label without the form's empty `Name:` and `Role:` prompts."""
+    return re.sub(r"(\s*\b(name|role)\s*:?)+\s*$", "", text, flags=re.I).strip(" :")
 
 
 def date_in(text: str) -> str | None:
