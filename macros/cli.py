@@ -139,6 +139,25 @@ def _cmd_snapshot(args) -> int:
     return EXIT_OK
 
 
+def _cmd_import(args) -> int:
+    from .importing.importer import import_document
+
+    result = import_document(Path(args.file), slug=args.slug, force=args.force)
+    print("\n".join(result.report.lines()))
+    print(f"wrote {result.report.target}" + ("; finish it as listed above, then run `policy check "
+          f"{result.path.stem}`" if result.report.problems else f"; check it with `policy check {result.path.stem}` "
+          f"and preview it with `policy serve {result.path.stem}`"))
+    return EXIT_FAILED if result.report.problems else EXIT_OK
+
+
+def _cmd_passages(args) -> int:
+    from .importing.names import passage_listing
+    from .model import load_model
+
+    print("\n".join(passage_listing(load_model(), args.section, args.find)))
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policy", description="Build and check school policy sites.")
     parser.add_argument("--debug", action="store_true", help="show a traceback for errors")
@@ -204,6 +223,18 @@ def make_parser() -> argparse.ArgumentParser:
                                                     "(docs/model-history/<issue>.json)")
     snapshot.add_argument("--force", action="store_true", help="replace this issue's snapshot")
     snapshot.set_defaults(run=_cmd_snapshot)
+
+    imports = commands.add_parser("import", help="write a school's file from its existing policy "
+                                  "document (.docx, .txt, .md or .html)")
+    imports.add_argument("file", metavar="FILE")
+    imports.add_argument("--slug", help="the school file's name (default: from the school's name)")
+    imports.add_argument("--force", action="store_true", help="replace the school's file if it exists")
+    imports.set_defaults(run=_cmd_import)
+
+    passages = commands.add_parser("passages", help="list the model's passage names with their first words")
+    passages.add_argument("section", nargs="?", metavar="SECTION", help="only this section, e.g. exclusion")
+    passages.add_argument("--find", metavar="WORDS", help="only passages whose text has these words")
+    passages.set_defaults(run=_cmd_passages)
 
     schema = commands.add_parser("schema", help="write schools/schema.json for editors")
     schema.set_defaults(run=_cmd_schema)

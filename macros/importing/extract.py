@@ -94,7 +94,7 @@ def find_roles(blocks: list[Block], model: Model, facts: Facts) -> None:
         holders = []
         for i in range(at + 1, min(stop, at + 6)):
             block = blocks[i]
-            if (block.kind == "heading" or len(words(block.plain)) > 12 or block.plain.endswith((".", ":"))
+            if (len(words(block.plain)) > 12 or block.plain.endswith((".", ":"))
                     or any(likeness(block.plain, h) >= 0.8 for h in model_headings)):
                 break
             holders.append(split_holder(block.plain))
@@ -148,9 +148,9 @@ def read_title_page(blocks: list[Block], facts: Facts) -> list[int]:
     name_line = next((line for line in facts.title_lines if _SETTING_WORDS.search(line) and ":" not in line), None)
     if name_line:
         facts.name = title_case(name_line)
-        facts.found.append(f"school name: {facts.name} (from the title page)")
     for label, value in facts.title_rows:
         _date_from_row(label, value, facts)
+    facts.found += [f"dates.{key}: {value} (from the title page)" for key, value in facts.dates.items()]
     return rest
 
 

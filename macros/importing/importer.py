@@ -20,7 +20,7 @@ from ..schema import SLUG_RE, School
 from .align import Alignment, align
 from .departures import Departure, Departures, find_departures, first_words, _text_of
 from .expected import expected_passages, words
-from .extract import Facts, date_in, find_roles, likeness, read_title_page
+from .extract import Facts, date_in, find_roles, likeness, read_title_page, title_case
 from .reading import Block, read_document
 from .report import ImportReport
 from .slots import Readings, pattern_of, read_slots
@@ -96,12 +96,27 @@ def school_from_document(blocks: list[Block], model: Model, name: str
     leading = find_departures(first).before_first
     intro = [leading[i] for i in read_title_page([blocks[b] for b in leading], facts)]
     _read_placeholders(first, model, facts)
+    _name_from_short_name(facts)
+    facts.found.insert(0, f"school name: {facts.name or 'not found'}")
     data = _data(facts, model, provisional=False)
     final = align(expected_passages(_school(_data(facts, model), model), model), blocks)
     departures = find_departures(final)
     _place_introduction(final, departures, intro, blocks)
-    data["title_page"] = _title_page(facts)
+    data["title_page"] = _title_page(facts, departures)
     return facts, data, departures, final
+
+
+def _name_from_short_name(facts: Facts) -> None:
+    """The title page's line that holds the name the policy's sentences use is the full name."""
+    short = facts.short_name
+    if not short:
+        return
+    line = next((line for line in facts.title_lines
+                 if short.lower() in line.lower() and len(line.split()) <= 10 and ":" not in line), None)
+    if line:
+        facts.name = title_case(line)
+    elif not facts.name or len(facts.name.split()) > 10:
+        facts.name = short
 
 
 def _school(data: dict, model: Model) -> School:
@@ -183,8 +198,8 @@ def _read_placeholders(al: Alignment, model: Model, facts: Facts) -> None:
     for key in ("ratified", "next_review", "behaviour_policy_reviewed"):
         value = readings.best(f"dates.{key}")
         date = date_in(value) if value else None
-        if date:
-            facts.dates.setdefault(key, date)
+        if date and key not in facts.dates:
+            facts.dates[key] = date
             facts.found.append(f"dates.{key}: {date}")
     _read_choices(readings, model, facts)
     for key in ("ratified", "next_review"):
@@ -240,17 +255,28 @@ def _place_introduction(al: Alignment, departures: Departures, intro: list[int],
     departures.unplaced = [blocks[b].text for b in intro]
 
 
-def _title_page(facts: Facts) -> dict:
-    lines = facts.title_lines
+TITLE_FIELD_MAX = 300
+
+
+def _title_page(facts: Facts, departures: Departures) -> dict:
+    lines = [line for line in facts.title_lines if len(line) <= TITLE_FIELD_MAX]
+    departures.unplaced += [line for line in facts.title_lines if len(line) > TITLE_FIELD_MAX]
     page: dict = {}
     at = next((i for i, line in enumerate(lines) if facts.name and likeness(line, facts.name) > 0.9), 0)
     if lines:
         before, title, after = lines[:at], lines[at], lines[at + 1:]
         if before:
             page["subtitle"] = "; ".join(before)
+            if len(page["subtitle"]) > TITLE_FIELD_MAX:
+                page["subtitle"] = before[-1]
+                departures.unplaced += before[:-1]
         if len(after) >= 2:
-            title = ": ".join([title.rstrip(":")] + [a.rstrip(":") for a in after[:-1]])
-            after = after[-1:]
+            joined = ": ".join([title.rstrip(":")] + [a.rstrip(":") for a in after[:-1]])
+            if len(joined) <= TITLE_FIELD_MAX:
+                title, after = joined, after[-1:]
+            else:
+                departures.unplaced += after[:-1]
+                after = after[-1:]
         page["title"] = title
         if after:
             page["note"] = after[0]
