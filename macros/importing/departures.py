@@ -65,9 +65,9 @@ def find_departures(al: Alignment) -> Departures:
 
 
 def _span_text(passage: ExpectedPassage, span_id: str) -> str:
-    for sid, start, end in passage.spans:
+    for sid, _, _, text in passage.spans:
         if sid == span_id:
-            return " ".join(passage.words[start:end])
+            return text
     return ""
 
 
@@ -82,8 +82,8 @@ def _omitted_spans(passage: ExpectedPassage, said: list[str]) -> list[str] | Non
         if tag != "delete":
             return None
         gone.update(range(i1, i2))
-    chosen = [sid for sid, start, end in passage.spans if set(range(start, end)) <= gone and end > start]
-    covered = set().union(*(set(range(s, e)) for sid, s, e in passage.spans if sid in chosen)) if chosen else set()
+    chosen = [sid for sid, start, end, _ in passage.spans if set(range(start, end)) <= gone and end > start]
+    covered = set().union(*(set(range(s, e)) for sid, s, e, _ in passage.spans if sid in chosen)) if chosen else set()
     return chosen if chosen and covered == gone else None
 
 

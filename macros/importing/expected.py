@@ -34,7 +34,7 @@ class ExpectedPassage:
     level: int = 0
     classes: tuple[str, ...] = ()
     words: list[str] = field(default_factory=list)
-    spans: list[tuple[str, int, int]] = field(default_factory=list)  # (span id, first, end) word indexes
+    spans: list[tuple[str, int, int, str]] = field(default_factory=list)  # (span id, first, end word, text)
     text: str = ""  # plain text
 
     @property
@@ -73,10 +73,11 @@ def _expected(passage, section: str) -> ExpectedPassage:
                             words(text), text=text)
     start = 0
     for span in spans_in(passage.text):
-        span_words = words(plain(span.text, limit=None))
+        span_text = plain(span.text, limit=None)
+        span_words = words(span_text)
         at = _find(found.words, span_words, start)
         if span_words and at >= 0:
-            found.spans.append((span.id, at, at + len(span_words)))
+            found.spans.append((span.id, at, at + len(span_words), span_text))
             start = at + len(span_words)
     return found
 
