@@ -66,8 +66,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000),
                      AfterValidator(_markdown)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True,
-                                         pattern=r"^[^@\s<>\"'(){}]+@[^@\s<>\"'(){}]+\.[A-Za-z]{2,}$")]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s<>\"'{}]+$")]
+                                         pattern="^[^@\\s<>\"'(){}]+@[^@\\s<>\"'(){}]+\\.[A-Za-z]{2,}$")]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern="^https?://[^\\s<>\"'{}]+$")]
 PassageName = Annotated[str, StringConstraints(pattern=PASSAGE_RE)]
 SectionName = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 LinkKey = Annotated[str, StringConstraints(pattern=SLUG_RE)]
