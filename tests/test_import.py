@@ -273,3 +273,51 @@ def test_passages_of_an_unknown_section_says_which_exist(capsys):
     assert cli.main(["passages", "exclusions"]) == 1
     assert capsys.readouterr().err.startswith("error: policy passages: there is no section 'exclusions'; "
                                               "sections are: index, intention")
+
+
+# --- the model's wording for a school's choices ----------------------------------------
+
+def _rendered(choices: dict) -> dict[str, str]:
+    from macros.importing.expected import render_sections
+    from macros.schema import School
+
+    school = School.model_validate({
+        "school": {"name": "Brook Lane Primary School"},
+        "roles": {"designated_teacher": [{"name": "Amira Khan", "title": "Deputy Headteacher"}],
+                  "designated_governor": [{"name": "Dev Patel"}], "safeguarding_lead": [{"name": "Lou Grant"}]},
+        "dates": {"ratified": "September 2025", "next_review": "Autumn 2026"}, "choices": choices})
+    return render_sections(school, load_model())
+
+
+def test_a_therapeutic_thinking_school_is_never_told_about_steps():
+    page = _rendered({"behaviour_approach": "therapeutic-thinking"})["behaviour-approach"]
+    assert "The Therapeutic Thinking approach forms part of the authority's behaviour strategy" in page
+    assert "The Therapeutic Thinking approach is based on the following principles" in page
+    assert "Steps" not in page and "steps@" not in page
+
+
+def test_a_steps_school_keeps_the_steps_wording_and_contact():
+    page = _rendered({"behaviour_approach": "hertfordshire-steps"})["behaviour-approach"]
+    assert "The Steps approach forms part" in page and "steps@hertfordshire.gov.uk" in page
+
+
+def test_a_name_only_school_names_the_designated_teacher_without_title():
+    heading = next(line for line in _rendered({"titles_in_text": False})["planning"].split("\n")
+                   if "is a Statutory Post" in line)
+    assert "this academic year is Amira Khan. {: #planning.designated-teacher }" in heading
+
+
+def test_the_title_is_named_in_sentences_by_default():
+    assert "this academic year is Amira Khan, Deputy Headteacher." in _rendered({})["planning"]
+
+
+def test_import_chooses_the_name_only_form_when_the_document_names_without_title():
+    text = WESTFIELD.replace("this academic year is Emma Leach, Headteacher", "this academic year is Emma Leach")
+    _, data, found, _ = school_from_document(markdown_blocks(text), load_model(), "test")
+    assert data["choices"]["titles_in_text"] is False
+    assert "planning.designated-teacher" not in {d.passage for d in found.edits}
+
+
+def test_import_keeps_titles_in_sentences_when_the_document_gives_them():
+    _, data, _, _ = school_from_document(markdown_blocks(WESTFIELD), load_model(), "test")
+    assert "titles_in_text" not in data["choices"]

@@ -235,10 +235,23 @@ def _read_choices(readings: Readings, model: Model, facts: Facts) -> None:
         facts.found.append(f"toolkit training: planned, {when}")
     elif delivered:
         facts.choices["toolkit_training"] = {"status": "delivered"}
+    _read_title_choice(readings, facts)
     hours = readings.best("alternative_provision.full_time")
     if hours and hours != model.meta.get("alternative_provision_full_time"):
         facts.choices["alternative_provision_full_time"] = hours
         facts.found.append(f"full-time alternative provision: {hours}")
+
+
+def _read_title_choice(readings: Readings, facts: Facts) -> None:
+    """A sentence that names the Designated Teacher without the title the list of roles gives."""
+    holders = facts.roles.get("designated_teacher") or []
+    said = readings.best('holders("designated_teacher")')
+    if not said or not any(h.title for h in holders):
+        return
+    names = " and ".join(h.name for h in holders)
+    if likeness(said, names) >= 0.9 and not any(h.title and h.title.lower() in said.lower() for h in holders):
+        facts.choices["titles_in_text"] = False
+        facts.found.append(f"the policy's sentences name the Designated Teacher without a job title ('{said}')")
 
 
 def _place_introduction(al: Alignment, departures: Departures, intro: list[int], blocks: list[Block]) -> None:
