@@ -84,10 +84,17 @@ def _cmd_serve(args) -> int:
 
     from .loader import load_school, school_path
 
-    load_school(school_path(args.slug))
+    from .importing.names import SHOW_NAMES_VARIABLE
+
+    path = school_path(args.slug)
+    load_school(path)
     env = dict(os.environ, SCHOOL=args.slug, NO_MKDOCS_2_WARNING="1")
+    if args.names:
+        env[SHOW_NAMES_VARIABLE] = "1"
+    print(f"previewing {args.slug} at http://{args.addr}/ (stop with Ctrl+C)", flush=True)
     mkdocs = Path(sys.executable).with_name("mkdocs")
-    return subprocess.call([str(mkdocs), "serve", "-a", args.addr], env=env)
+    # Saving the school file rebuilds the preview, as saving the model's pages does.
+    return subprocess.call([str(mkdocs), "serve", "-a", args.addr, "-w", str(path)], env=env)
 
 
 def _cmd_publish(args) -> int:
@@ -182,6 +189,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview one school's site while editing")
     serve.add_argument("slug", metavar="SLUG")
     serve.add_argument("--addr", default="127.0.0.1:8000")
+    serve.add_argument("--names", action="store_true", help="show each passage's name beside its text "
+                       "(the names omit, add_after, replace and fill take)")
     serve.set_defaults(run=_cmd_serve)
 
     publish = commands.add_parser("publish", help="publish one school's policy as a version "

@@ -18,6 +18,7 @@ from .model import DOCS_DIR, load_model
 from .output_hooks import PRINT_PAGE, PRINT_PLACEHOLDER, PRINT_SECTIONS_META
 from .passages import demote_headings
 from . import pages
+from .importing.names import NAMES_STYLE, show_names
 
 _ATTRIBUTE_LIST = re.compile(r"\s*\{:[^}]*\}\s*$")
 
@@ -104,3 +105,5 @@ def on_post_page_macros(env) -> None:
     section = source[:-3] if source.endswith(".md") else None
     known = section in context.model.sections
     env.markdown = context.finish_section(section if known else None, env.markdown)
+    if show_names(os.environ):
+        env.markdown += NAMES_STYLE
