@@ -22,7 +22,7 @@ from macros.model import SCHOOLS_DIR, SCHOOLS_DIR_VARIABLE  # noqa: E402
 
 IMPORTED = ["westfield", "hartsfield", "dacorum-esc"]
 TARGETS = {"westfield": 0.99, "hartsfield": 0.99, "dacorum-esc": 0.97}
-GROUPS = ("omit", "replace", "add_after")
+GROUPS = ("omit", "replace", "add_after", "sections")
 
 
 def seed_document(slug: str, kind: str) -> Path:
@@ -37,7 +37,7 @@ def import_seeds(kind: str, folder: Path) -> dict:
 
 def edits_of(path: Path) -> dict[str, set[str]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    passages = data.get("passages") or {}
+    passages = dict(data.get("passages") or {}, sections=data.get("sections") or {})
     return {group: set(passages.get(group) or []) for group in GROUPS}
 
 

@@ -75,7 +75,7 @@ def align(expected: list[ExpectedPassage], blocks: list[Block]) -> Alignment:
             for k in range(j2 - j1):
                 owner[j1 + k] = model_owner[i1 + k]
                 matched[j1 + k] = True
-    _settle_blocks(doc, owner, matched, [len(p.words) for p in expected])
+    _settle_blocks(doc, owner, matched, expected)
     _trim_leading(doc, owner, matched, expected)
     for j, hit in enumerate(matched):
         if hit:
@@ -102,7 +102,7 @@ def _trim_leading(doc: list[DocWord], owner: list[int | None], matched: list[boo
 
 
 def _settle_blocks(doc: list[DocWord], owner: list[int | None], matched: list[bool],
-                   sizes: list[int]) -> None:
+                   expected: list[ExpectedPassage]) -> None:
     """A block is either the school's own (no owner) or said by passages, word by word.
 
     Words of a model block that the school changed take the owner of the nearest word that
@@ -126,7 +126,8 @@ def _settle_blocks(doc: list[DocWord], owner: list[int | None], matched: list[bo
             counts[owner[j]] = counts.get(owner[j], 0) + 1
         main = max(counts, key=counts.get)
         for other, count in counts.items():
-            if other != main and count < 3 and count < 0.5 * sizes[other]:
+            if other != main and count < 3 and (count < 0.5 * len(expected[other].words)
+                                                or expected[other].kind == "heading"):
                 for j in hits:
                     if owner[j] == other:
                         owner[j], matched[j] = main, False

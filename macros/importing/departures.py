@@ -29,6 +29,7 @@ class Departures:
     before_first: list[int] = field(default_factory=list)  # blocks before any model passage
     unsure: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)  # the document's text found no place
+    kept_headings: dict[str, str] = field(default_factory=dict)  # name → text: missing, but kept
 
     def of(self, kind: str) -> list[Departure]:
         return [d for d in self.edits if d.kind == kind]
@@ -102,8 +103,7 @@ def _omissions(al: Alignment, found: Departures) -> set[int]:
                    or al.expected[q].id is None and not al.owned(q) for q in part):
                 covered.update(part)
             else:
-                found.unsure.append(f"the heading \"{passage.text}\" ({passage.id}) is not in the document, "
-                                    "but what follows it is: the heading is kept")
+                found.kept_headings[passage.id] = passage.text
                 missing.discard(p)
                 continue
         found.edits.append(Departure("omit", passage.id, quote=f"(left out) {first_words(passage.text)}"))

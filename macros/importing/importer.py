@@ -23,6 +23,7 @@ from .expected import expected_passages, words
 from .extract import Facts, date_in, find_roles, likeness, read_title_page, title_case
 from .reading import Block, read_document
 from .report import ImportReport
+from .sections import own_sections
 from .slots import Readings, pattern_of, read_slots
 from .writing import school_file_text, write_atomically
 
@@ -31,6 +32,10 @@ MIN_MODEL_SHARE = 0.15
 MIN_ENGLISH_SHARE = 0.12
 _ENGLISH = {"the", "and", "of", "to", "a", "in", "is", "for", "that", "with", "will", "be", "are",
             "on", "as", "by", "this", "all", "our", "we", "their", "they", "or", "have", "it"}
+
+
+_EMAIL = re.compile(r"[^@\s<>\"'(){}*]+@[^@\s<>\"'(){}*]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?:\+44\s?|\b0)\d[\d\s-]{8,12}\d\b")
 
 
 @dataclass
@@ -102,6 +107,11 @@ def school_from_document(blocks: list[Block], model: Model, name: str
     final = align(expected_passages(_school(_data(facts, model), model), model), blocks)
     departures = find_departures(final)
     _place_introduction(final, departures, intro, blocks)
+    sections = own_sections(final, departures, model.passage_section)
+    if sections:
+        data["sections"] = sections
+        facts.found.append("sections in the document's own words (it rewrites them throughout): "
+                           + ", ".join(sections))
     data["title_page"] = _title_page(facts, departures)
     return facts, data, departures, final
 
@@ -221,8 +231,9 @@ def _read_choices(readings: Readings, model: Model, facts: Facts) -> None:
     if key and key != "hertfordshire-steps" or name:
         facts.choices["behaviour_approach"] = key
     contact = {}
-    for field_name in ("email", "phone"):
-        value = readings.best(f"behaviour.{field_name}")
+    said = " ".join(readings.values.get("behaviour.email", Counter()) | readings.values.get("behaviour.phone", Counter()))
+    for field_name, form in (("email", _EMAIL), ("phone", _PHONE)):
+        value = next((m[0] for m in [form.search(said)] if m), None)
         if value and key and value != str(approaches[key].get(field_name, "")):
             contact[field_name] = value
     if contact:

@@ -31,7 +31,9 @@ class ImportReport:
         out += [f"  {line}" for line in self.facts.found]
         out.append(f"  passages: {counts['omit']} left out, {counts['replace']} reworded, "
                    f"{counts['add_after']} places with the school's own text, {counts['fill']} lists filled")
-        unsure = self.facts.unsure + self.departures.unsure
+        unsure = self.facts.unsure + self.departures.unsure + [
+            f"the heading \"{text}\" ({name}) is not in the document, but what follows it is: the heading is kept"
+            for name, text in self.departures.kept_headings.items()]
         if unsure:
             out.append("unsure (check these in the file):")
             out += [f"  {line}" for line in unsure]

@@ -42,9 +42,9 @@ def _clean(source: str) -> str:
 
 def pattern_of(source: str) -> Pattern | None:
     """The pattern for one passage's model source, or None when it has no placeholder."""
-    source = _ATTRS.sub("", source)
-    if not _TOKEN.search(source):
-        return None
+    source = _INLINE_LINK.sub(lambda m: m[1], _REFERENCE.sub(lambda m: m[1], _ATTRS.sub("", source)))
+    if not _TOKEN.search(source) or not words(_clean(_TOKEN.sub(" ", source))):
+        return None  # a bare placeholder (a heading that is only a name) would match anything
     pattern = Pattern(re.compile(""))
     parts: list[str] = []
     stack: list[tuple[str, list[str], str | None]] = []  # (condition, parts before, branch group)
