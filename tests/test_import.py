@@ -321,3 +321,26 @@ def test_import_chooses_the_name_only_form_when_the_document_names_without_title
 def test_import_keeps_titles_in_sentences_when_the_document_gives_them():
     _, data, _, _ = school_from_document(markdown_blocks(WESTFIELD), load_model(), "test")
     assert "titles_in_text" not in data["choices"]
+
+
+def test_a_role_written_as_label_and_name_is_read():
+    from macros.importing.extract import find_roles
+
+    facts = Facts()
+    find_roles([Block("paragraph", "Designated Teacher: Jane Smith, Deputy Head"),
+                Block("paragraph", "Designated Safeguarding Lead"), Block("paragraph", "Omar Reid")],
+               load_model(), facts)
+    assert [(h.name, h.title) for h in facts.roles["designated_teacher"]] == [("Jane Smith", "Deputy Head")]
+    assert [(h.name, h.title) for h in facts.roles["safeguarding_lead"]] == [("Omar Reid", None)]
+    assert facts.unsure == ["no designated governor is named in the document: the file says the role is "
+                            "vacant; write the name under roles.designated_governor"]
+
+
+def test_dates_on_a_last_page_are_read_when_the_title_page_has_none():
+    from macros.importing.extract import rows_anywhere
+
+    facts = Facts()
+    rows_anywhere([Block("paragraph", "We will review this policy every year."),
+                   Block("paragraph", "Date ratified by governors: 4 March 2024"),
+                   Block("paragraph", "Next review date: March 2025")], facts)
+    assert facts.dates == {"ratified": "4 March 2024", "next_review": "March 2025"}

@@ -74,8 +74,20 @@ def split_holder(line: str) -> Holder:
     return Holder(text)
 
 
+# Words that name each role where a document lists its people its own way ("Designated
+# Teacher: Jane Smith", or a table of roles and names).
+ROLE_WORDS = {
+    "designated_teacher": re.compile(r"\bdesignated teachers?\b", re.I),
+    "designated_governor": re.compile(r"\b(governors?|management committee member)\b", re.I),
+    "safeguarding_lead": re.compile(r"\b(safeguarding leads?|dsl)\b", re.I),
+}
+_PERSON = re.compile(r"^(?:(?:mr|mrs|ms|miss|dr|mx)\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}"
+                     r"(?:\s*(?:[-–—,(]).*)?$")
+
+
 def find_roles(blocks: list[Block], model: Model, facts: Facts) -> None:
-    """The people under each "Name of the …" heading of the document."""
+    """The people under each "Name of the …" heading of the document (or, failing that, beside
+    or under a short line that names the role)."""
     headings = {}
     for role, ids in ROLE_HEADINGS.items():
         texts = [model.passages[i].text for i in ids if i in model.passages]
@@ -101,11 +113,37 @@ def find_roles(blocks: list[Block], model: Model, facts: Facts) -> None:
             facts.role_blocks.add(i)
         if holders:
             facts.roles[role] = holders
-            facts.found.append(f"{role.replace('_', ' ')}: " + "; ".join(
-                h.name + (f" ({h.title})" if h.title else "") for h in holders))
         heading = blocks[at].plain.lower()
         if role == "designated_governor" and "committee" in heading:
             facts.governance = "management-committee"
+    for role in ROLE_HEADINGS:
+        if role not in facts.roles:
+            _role_by_its_words(blocks, role, facts)
+        if role in facts.roles:
+            facts.found.append(f"{role.replace('_', ' ')}: " + "; ".join(
+                h.name + (f" ({h.title})" if h.title else "") for h in facts.roles[role]))
+        else:
+            facts.unsure.append(f"no {role.replace('_', ' ')} is named in the document: the file says the "
+                                f"role is vacant; write the name under roles.{role}")
+
+
+def _role_by_its_words(blocks: list[Block], role: str, facts: Facts) -> None:
+    """`Designated Teacher: Jane Smith`, or a short line naming the role and a name under it."""
+    for i, block in enumerate(blocks):
+        text = block.plain
+        if len(words(text)) > 14 or not ROLE_WORDS[role].search(text):
+            continue
+        label, colon, value = text.partition(":")
+        if colon and ROLE_WORDS[role].search(label) and _PERSON.match(value.strip()):
+            facts.roles[role] = [split_holder(value)]
+            facts.role_blocks.add(i)
+            return
+        following = blocks[i + 1].plain if i + 1 < len(blocks) else ""
+        if not colon or not value.strip():
+            if _PERSON.match(following) and len(words(following)) <= 8 and not ROLE_WORDS[role].search(following):
+                facts.roles[role] = [split_holder(following)]
+                facts.role_blocks.add(i + 1)
+                return
 
 
 def title_case(text: str) -> str:
@@ -152,6 +190,18 @@ def read_title_page(blocks: list[Block], facts: Facts) -> list[int]:
         _date_from_row(label, value, facts)
     facts.found += [f"dates.{key}: {value} (from the title page)" for key, value in facts.dates.items()]
     return rest
+
+
+def rows_anywhere(blocks: list[Block], facts: Facts) -> None:
+    """Dates the title page did not give, from `label: value` lines anywhere (a last page's
+    "Date ratified: …", say)."""
+    before = dict(facts.dates)
+    for block in blocks:
+        m = _ROW.match(block.plain)
+        if m and len(words(block.plain)) <= 16 and date_in(m["value"]):
+            _date_from_row(m["label"], m["value"].strip(), facts)
+    facts.found += [f"dates.{key}: {value} (from a line of the document that gives it)" for key, value in facts.dates.items()
+                    if key not in before]
 
 
 _ROW_LABEL = re.compile(r"\b(by|name|role|written|author|date|review|approv|ratif|adopt|version|signed)", re.I)

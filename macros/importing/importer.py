@@ -20,7 +20,7 @@ from ..schema import SLUG_RE, School
 from .align import Alignment, align
 from .departures import Departure, Departures, find_departures, first_words, _text_of
 from .expected import expected_passages, words
-from .extract import Facts, date_in, find_roles, likeness, read_title_page, title_case
+from .extract import Facts, date_in, find_roles, likeness, read_title_page, rows_anywhere, title_case
 from .reading import Block, read_document
 from .report import ImportReport
 from .sections import own_sections
@@ -212,6 +212,8 @@ def _read_placeholders(al: Alignment, model: Model, facts: Facts) -> None:
             facts.dates[key] = date
             facts.found.append(f"dates.{key}: {date}")
     _read_choices(readings, model, facts)
+    if not {"ratified", "next_review"} <= facts.dates.keys():
+        rows_anywhere(al.blocks, facts)
     for key in ("ratified", "next_review"):
         if key not in facts.dates:
             facts.unsure.append(f"no {key.replace('_', ' ')} date found: write it under dates.{key} "
