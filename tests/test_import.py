@@ -5,7 +5,6 @@ texts; the departures on the Westfield seed document with one change made to it 
 """
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import yaml
 
 from macros import cli
 from macros.errors import PolicyError
-from macros.importing.departures import find_departures
 from macros.importing.extract import Facts, date_in, read_title_page, split_holder
 from macros.importing.importer import import_document, school_from_document
 from macros.importing.names import passage_listing

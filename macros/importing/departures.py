@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .align import Alignment
-from .expected import ExpectedPassage, words
+from .expected import ExpectedPassage
 
 
 @dataclass
@@ -36,7 +36,8 @@ class Departures:
 
 
 def first_words(text: str, count: int = 8) -> str:
-    plain = " ".join(re.sub(r"[*_`#\[\]]+|\]\([^)]*\)", "", text).split())
+    """The first words of a piece of Markdown, as plain text, for a comment or the report."""
+    plain = " ".join(re.sub(r"[*_`#\[\]]+", "", re.sub(r"\]\([^)]*\)", "]", text)).split())
     cut = plain.split(" ")
     return " ".join(cut[:count]) + (" …" if len(cut) > count else "")
 
@@ -45,7 +46,10 @@ def find_departures(al: Alignment) -> Departures:
     found = Departures()
     omitted = _omissions(al, found)
     for p, passage in enumerate(al.expected):
-        if passage.id is None or p in omitted or passage.school_list:
+        if passage.id is None:
+            _unnamed(al, p, found)
+            continue
+        if p in omitted or passage.school_list:
             continue
         owned = al.owned(p)
         if not owned:
@@ -63,6 +67,16 @@ def find_departures(al: Alignment) -> Departures:
     order = {p.id: i for i, p in enumerate(al.expected)}
     found.edits.sort(key=lambda d: order.get(d.passage, order.get(d.passage.rsplit(".", 1)[0], 0)))
     return found
+
+
+def _unnamed(al: Alignment, p: int, found: Departures) -> None:
+    """Text the model gives no name (a role's list of holders) cannot be edited: say so when the
+    document words it otherwise, rather than lose the difference."""
+    owned = al.owned(p)
+    said = [al.doc_words[j].word for j in owned]
+    if owned and said != al.expected[p].words:
+        found.unsure.append(f"the document says \"{first_words(_text_of(al, owned, 'paragraph'), 16)}\" where the "
+                            f"site will say \"{first_words(al.expected[p].text, 16)}\" (set by the roles or dates)")
 
 
 def _span_text(passage: ExpectedPassage, span_id: str) -> str:
@@ -201,11 +215,3 @@ def _entries(al: Alignment, blocks: list[int], kind: str) -> list[str]:
         else:
             entries.append(block.text)
     return entries
-
-
-def overlap(found: set[str], wanted: set[str]) -> tuple[int, int, int]:
-    """(in both, only found, only wanted): how far two sets of passage names agree."""
-    return len(found & wanted), len(found - wanted), len(wanted - found)
-
-
-__all__ = ["Departure", "Departures", "find_departures", "first_words", "overlap", "words"]

@@ -47,7 +47,6 @@ class Facts:
     setting: str = "school"
     governance: str = "governing-body"
     roles: dict[str, list[Holder]] = field(default_factory=dict)
-    role_blocks: set[int] = field(default_factory=set)
     pronoun: str | None = None
     dates: dict[str, str] = field(default_factory=dict)
     choices: dict = field(default_factory=dict)
@@ -110,7 +109,6 @@ def find_roles(blocks: list[Block], model: Model, facts: Facts) -> None:
                     or any(likeness(block.plain, h) >= 0.8 for h in model_headings)):
                 break
             holders.append(split_holder(block.plain))
-            facts.role_blocks.add(i)
         if holders:
             facts.roles[role] = holders
         heading = blocks[at].plain.lower()
@@ -136,13 +134,11 @@ def _role_by_its_words(blocks: list[Block], role: str, facts: Facts) -> None:
         label, colon, value = text.partition(":")
         if colon and ROLE_WORDS[role].search(label) and _PERSON.match(value.strip()):
             facts.roles[role] = [split_holder(value)]
-            facts.role_blocks.add(i)
             return
         following = blocks[i + 1].plain if i + 1 < len(blocks) else ""
         if not colon or not value.strip():
             if _PERSON.match(following) and len(words(following)) <= 8 and not ROLE_WORDS[role].search(following):
                 facts.roles[role] = [split_holder(following)]
-                facts.role_blocks.add(i + 1)
                 return
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 import tempfile
-from dataclasses import dataclass, field, replace as dc_replace
+from dataclasses import dataclass, replace as dc_replace
 from pathlib import Path
 
 from ..errors import PolicyError, Problem
@@ -43,7 +43,6 @@ class ImportResult:
     path: Path
     text: str
     report: ImportReport
-    written: bool = True
 
 
 def slug_for(name: str) -> str:
@@ -52,7 +51,7 @@ def slug_for(name: str) -> str:
 
 
 def import_document(source: Path, slug: str | None = None, force: bool = False,
-                    folder: Path | None = None, model: Model | None = None, write: bool = True) -> ImportResult:
+                    folder: Path | None = None, model: Model | None = None) -> ImportResult:
     """Read `source`, write `<folder>/<slug>.yml` and return what was found (see ImportReport)."""
     model = model or load_model()
     blocks = read_document(source)
@@ -72,9 +71,8 @@ def import_document(source: Path, slug: str | None = None, force: bool = False,
     report = ImportReport(source=str(source), target=file, facts=facts, departures=departures,
                           model_share=final.model_share, document_share=final.document_share,
                           problems=_problems(text, target, model))
-    if write:
-        write_atomically(target, text)
-    return ImportResult(target, text, report, write)
+    write_atomically(target, text)
+    return ImportResult(target, text, report)
 
 
 def _refuse_other_languages(blocks: list[Block], name: str) -> None:

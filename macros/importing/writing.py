@@ -53,7 +53,7 @@ def school_file_text(data: dict, departures: list[Departure], source_name: str, 
         "# yaml-language-server: $schema=schema.json",
         f"# {data['school']['name']}: policy for children with a social worker.",
         f"# Imported from {source_name} by `policy import`; read the import's report, then check",
-        f"# this file with `policy check` and compare with the model with `policy diff`.",
+        "# this file with `policy check` and compare with the model with `policy diff`.",
     ]
     if data.get("version"):
         lines += ["", f"version: {scalar(data['version'])}"]
