@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fidelity import SEEDS_DIR, print_words, ratio, seed_words  # noqa: E402
-from macros.build import build_many  # noqa: E402
+from macros.build.builder import build_many  # noqa: E402
 from macros.importing.importer import import_document  # noqa: E402
-from macros.model import SCHOOLS_DIR, SCHOOLS_DIR_VARIABLE  # noqa: E402
+from macros.paths import SCHOOLS_DIR, SCHOOLS_DIR_VARIABLE  # noqa: E402
 
 IMPORTED = ["westfield", "hartsfield", "dacorum-esc"]
 TARGETS = {"westfield": 0.99, "hartsfield": 0.99, "dacorum-esc": 0.97}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.schema_file import SCHEMA_PATH
+from macros.school.schema_file import SCHEMA_PATH
 
 PROJECT = Path(__file__).resolve().parent.parent
 SERVER = PROJECT / ".cache/yaml-language-server/node_modules/yaml-language-server/bin/yaml-language-server"

@@ -19,7 +19,7 @@ from macros.importing.names import passage_listing
 from macros.importing.reading import Block, html_blocks, markdown_blocks, read_document
 from macros.importing.slots import Readings, pattern_of, read_slots
 from macros.importing.writing import scalar
-from macros.model import load_model
+from macros.model.model import load_model
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 WESTFIELD = (SEEDS / "westfield.txt").read_text(encoding="utf-8")
@@ -277,7 +277,7 @@ def test_passages_of_an_unknown_section_says_which_exist(capsys):
 
 def _rendered(choices: dict) -> dict[str, str]:
     from macros.importing.expected import render_sections
-    from macros.schema import School
+    from macros.school.schema import School
 
     school = School.model_validate({
         "school": {"name": "Brook Lane Primary School"},

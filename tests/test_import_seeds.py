@@ -12,9 +12,9 @@ import pytest
 
 from import_figures import IMPORTED, TARGETS, agreement, import_seeds, table
 from fidelity import print_words, ratio, seed_words
-from macros.build import build_many
-from macros.check import check_schools
-from macros.model import SCHOOLS_DIR, SCHOOLS_DIR_VARIABLE
+from macros.build.builder import build_many
+from macros.render.check import check_schools
+from macros.paths import SCHOOLS_DIR, SCHOOLS_DIR_VARIABLE
 
 KINDS = ["txt", "docx"]
 # Of the passages the hand-written files leave out, the import must find at least this share.

@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 
-from macros.build import build_many
-from macros.fingerprint import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
-from macros.model import MKDOCS_YML, SCHOOLS_DIR
-from macros.shared_assets import SHARED_ASSETS, store_lock
+from macros.build.builder import build_many
+from macros.build.fingerprints import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
+from macros.paths import MKDOCS_YML, SCHOOLS_DIR
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, store_lock
 
 SEED = SCHOOLS_DIR / "st-josephs.yml"
 SLUGS = ["alpha", "bravo", "charlie"]

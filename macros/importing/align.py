@@ -10,8 +10,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .expected import WORD, ExpectedPassage
-from .reading import Block
+from macros.importing.expected import WORD, ExpectedPassage
+from macros.importing.reading import Block
 
 # A block with less than this share of its words found in the model is the school's own.
 OWN_TEXT_BELOW = 0.5

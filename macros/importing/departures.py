@@ -11,8 +11,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .align import Alignment
-from .expected import ExpectedPassage
+from macros.importing.align import Alignment
+from macros.importing.expected import ExpectedPassage
 
 
 @dataclass

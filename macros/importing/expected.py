@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from ..context import build_context
-from ..diff import plain
-from ..model import DOCS_DIR, Model
-from ..passages import blocks_in, spans_in
-from ..schema import School
+from macros.render.context import build_context
+from macros.render.differences import plain
+from macros.model.model import Model
+from macros.paths import DOCS_DIR
+from macros.model.passages import blocks_in, spans_in
+from macros.school.schema import School
 
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 

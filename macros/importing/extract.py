@@ -11,10 +11,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from ..dates import DateFormatError, parse_policy_date
-from ..model import Model
-from .expected import words
-from .reading import Block
+from macros.school.dates import DateFormatError, parse_policy_date
+from macros.model.model import Model
+from macros.importing.expected import words
+from macros.importing.reading import Block
 
 ROLE_HEADINGS = {
     "designated_teacher": ["index.designated-teacher"],

@@ -13,19 +13,21 @@ import tempfile
 from dataclasses import dataclass, replace as dc_replace
 from pathlib import Path
 
-from ..errors import PolicyError, Problem
-from ..loader import display_path, load_school
-from ..model import Model, load_model, schools_dir
-from ..schema import SLUG_RE, School
-from .align import Alignment, align
-from .departures import Departure, Departures, find_departures, first_words, _text_of
-from .expected import expected_passages, words
-from .extract import Facts, date_in, find_roles, likeness, read_title_page, rows_anywhere, title_case
-from .reading import Block, read_document
-from .report import ImportReport
-from .sections import own_sections
-from .slots import Readings, pattern_of, read_slots
-from .writing import school_file_text, write_atomically
+from macros.errors import PolicyError, Problem
+from macros.school.loader import display_path, load_school
+from macros.model.model import Model, load_model
+from macros.paths import schools_dir
+from macros.school.schema import SLUG_RE, School
+from macros.importing.align import Alignment, align
+from macros.importing.departures import Departure, Departures, find_departures, first_words, _text_of
+from macros.importing.expected import expected_passages, words
+from macros.importing.extract import Facts, date_in, find_roles, likeness, read_title_page, rows_anywhere, title_case
+from macros.importing.reading import Block, read_document
+from macros.importing.report import ImportReport
+from macros.importing.sections import own_sections
+from macros.importing.slots import Readings, pattern_of, read_slots
+from macros.files import atomic_write_text
+from macros.importing.writing import school_file_text
 
 # Below these shares the document is not an adaptation of this model.
 MIN_MODEL_SHARE = 0.15
@@ -71,7 +73,8 @@ def import_document(source: Path, slug: str | None = None, force: bool = False,
     report = ImportReport(source=str(source), target=file, facts=facts, departures=departures,
                           model_share=final.model_share, document_share=final.document_share,
                           problems=_problems(text, target, model))
-    write_atomically(target, text)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, text)
     return ImportResult(target, text, report)
 
 

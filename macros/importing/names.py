@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..diff import plain
-from ..errors import PolicyError, Problem
-from ..model import Model
+from macros.render.differences import plain
+from macros.school.schema_file import first_words
+from macros.errors import PolicyError, Problem
+from macros.model.model import Model
 
-FIRST_WORDS = 12
 SHOW_NAMES_VARIABLE = "POLICY_SHOW_NAMES"
 # For `policy serve --names`: each passage's name above (or, for a sentence, before) its text,
 # in a face that reads as a label, selectable with one click to paste into the school file.
@@ -44,10 +44,7 @@ def named_passages(model: Model) -> list[NamedPassage]:
     """Every passage name of the model in reading order."""
     found = []
     for name, passage in model.passages.items():
-        text = plain(passage.text, limit=None)
-        cut = text.split(" ")
-        first = " ".join(cut[:FIRST_WORDS]) + (" …" if len(cut) > FIRST_WORDS else "")
-        found.append(NamedPassage(name, model.passage_section[name], passage.kind, first,
+        found.append(NamedPassage(name, model.passage_section[name], passage.kind, first_words(passage),
                                   "school-list" in passage.classes))
     return found
 

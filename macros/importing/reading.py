@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..errors import PolicyError, Problem
+from macros.errors import PolicyError, Problem
 
 MAX_BYTES = 20 * 1024 * 1024
 FORMATS = (".docx", ".txt", ".md", ".markdown", ".html", ".htm")

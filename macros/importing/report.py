@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import Problem
-from .departures import Departures, first_words
-from .extract import Facts
+from macros.errors import Problem
+from macros.importing.departures import Departures, first_words
+from macros.importing.extract import Facts
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .align import Alignment
-from .departures import Departures
+from macros.importing.align import Alignment
+from macros.importing.departures import Departures
 
 REWRITTEN_BELOW = 0.6
 MOST_EDITED = 0.5

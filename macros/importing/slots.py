@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .expected import words
+from macros.importing.expected import words
 
 _TOKEN = re.compile(r"\{\{\s*(?P<expr>.*?)\s*\}\}|\{%-?\s*(?P<tag>.*?)\s*-?%\}")
 _ATTRS = re.compile(r"\{:[^}]*\}")

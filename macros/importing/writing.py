@@ -1,14 +1,10 @@
 """The imported school file as YAML text, with a comment over every departure from the model."""
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import yaml
 
-from ..model import Model
-from .departures import Departure
+from macros.model.model import Model
+from macros.importing.departures import Departure
 
 _GROUPS = ("omit", "replace", "add_after", "fill")
 _GROUP_NOTES = {
@@ -128,18 +124,3 @@ def _passages(departures: list[Departure]) -> list[str]:
             else:
                 lines += _field(departure.passage, departure.text, "    ")
     return lines
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write beside the target, flush and fsync, then rename over it: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise

@@ -56,7 +56,8 @@ import types
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .shared_assets import SHARED_PLUGIN
+from macros.mkdocs_glue.shared_assets import SHARED_PLUGIN
+from macros.paths import CACHE_DIR
 
 PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0"}
 # Plugins whose hooks neither change the theme's Jinja environment nor add theme files.
@@ -171,7 +172,7 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("POLICY_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured.strip() else None
-    return Path(__file__).resolve().parent.parent / ".cache" / "templates"
+    return CACHE_DIR / "templates"
 
 
 def _add_bytecode_cache(env, key: tuple) -> None:

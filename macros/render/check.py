@@ -5,12 +5,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .diff import plain, words_of
-from .errors import PolicyError
-from .model_history import model_changes
-from .loader import all_slugs, load_school, school_path
-from .model import DOCS_DIR, Model, load_model
-from .schema import School
+from macros.render.differences import plain, words_of
+from macros.errors import PolicyError
+from macros.render.model_changes import model_changes
+from macros.school.loader import all_slugs, load_school, school_path
+from macros.paths import DOCS_DIR
+from macros.model.model import Model, load_model
+from macros.school.schema import School
 
 REVIEW_WARNING_DAYS = 30
 _REFERENCE = re.compile(r"\]\[([a-z0-9-]+)\]")

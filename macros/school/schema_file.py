@@ -6,24 +6,35 @@ completes the names in `omit`, `add_after`, `replace` and `fill` and marks a nam
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from .diff import plain
-from .model import SCHOOLS_DIR, Model, load_model
-from .schema import School
+from macros.paths import SCHOOLS_DIR
+from macros.model.model import Model, load_model
+from macros.model.passages import Passage
+from macros.school.schema import School
 
 SCHEMA_PATH = SCHOOLS_DIR / "schema.json"
-_FIRST_WORDS = 12
+FIRST_WORDS = 12
+_TEMPLATE = re.compile(r"\{\{.*?\}\}")
+_TAG_OR_ATTRS = re.compile(r"\{%.*?%\}|\{#.*?#\}|\{:[^}]*\}")
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\](?:\[[a-z0-9-]+\]|\([^)]*\))")
+_MARKUP = re.compile(r"<[^>]+>|[*_`\[\]]+|^\s*(?:[-*+]|\d+\.)\s+|^#+\s+", re.M)
+
+
+def first_words(passage: Passage, count: int = FIRST_WORDS) -> str:
+    """The first words of a passage's model text, placeholders shown as …, for editors."""
+    text = _LINK.sub(lambda m: m[1], _TAG_OR_ATTRS.sub("", _TEMPLATE.sub("…", passage.text)))
+    cut = " ".join(_MARKUP.sub("", text).split()).split(" ")
+    return " ".join(cut[:count]) + (" …" if len(cut) > count else "")
 
 
 def _passage_names(schema: dict, model: Model) -> None:
     """Replace the name pattern of the passage edits with the model's names."""
     names, described = [], []
     for name, passage in model.passages.items():
-        cut = plain(passage.text, limit=None).split(" ")
-        words = " ".join(cut[:_FIRST_WORDS]) + (" …" if len(cut) > _FIRST_WORDS else "")
         names.append(name)
-        described.append({"const": name, "description": words})
+        described.append({"const": name, "description": first_words(passage)})
     schema["$defs"]["PassageName"] = {"type": "string", "oneOf": described,
                                       "description": "A passage of the model (`policy passages` lists them)."}
     edits = schema["$defs"]["Passages"]["properties"]
