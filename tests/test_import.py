@@ -58,6 +58,21 @@ def test_web_page_is_read_with_its_headings_bold_and_nested_lists():
                       Block("item", "one"), Block("item", "two", 1)]
 
 
+def test_a_web_pages_menus_header_and_footer_are_not_read():
+    blocks = html_blocks("<header><p>Our school</p></header><nav><ul><li>Home</li></ul></nav>"
+                         "<article><p>The policy.</p></article><footer><p>Copyright</p></footer>")
+    assert blocks == [Block("paragraph", "The policy.")]
+
+
+def test_a_definition_lists_term_labels_the_value_after_it():
+    blocks = html_blocks("<dl><dt>Ratified</dt><dd>December 2023</dd></dl>")
+    assert [b.text for b in blocks] == ["Ratified:", "December 2023"]
+
+
+def test_a_link_around_whole_blocks_keeps_only_their_text():
+    assert html_blocks('<a href="../next/"><div>Next section</div></a>') == [Block("paragraph", "Next section")]
+
+
 def test_word_document_is_read_with_its_headings_and_lists():
     blocks = read_document(SEEDS / "westfield.docx")
     assert Block("heading", "Policy Objective", 2) in blocks

@@ -179,7 +179,8 @@ def read_title_page(blocks: list[Block], facts: Facts) -> list[int]:
                 facts.title_lines.append(plain)
             elif b not in rest:
                 rest.append(b)
-    name_line = next((line for line in facts.title_lines if _SETTING_WORDS.search(line) and ":" not in line), None)
+    name_line = next((line for line in facts.title_lines
+                      if _SETTING_WORDS.search(line) and ":" not in line and len(line.split()) >= 2), None)
     if name_line:
         facts.name = title_case(name_line)
     for label, value in facts.title_rows:

@@ -158,7 +158,9 @@ def markdown_blocks(text: str) -> list[Block]:
 
 class _HtmlBlocks(HTMLParser):
     _BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "div", "dt", "dd", "blockquote", "caption"}
-    _SKIP = {"script", "style", "head", "title", "template", "noscript"}
+    # A web page's own furniture (menus, header, footer, forms) is not the policy.
+    _SKIP = {"script", "style", "head", "title", "template", "noscript", "nav", "header", "footer",
+             "aside", "form", "button", "svg", "select"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -167,14 +169,18 @@ class _HtmlBlocks(HTMLParser):
         self.kind, self.level = "paragraph", 0
         self.depth = 0  # list nesting
         self.skipping = 0
-        self.links: list[str | None] = []
+        self.links: list[tuple[str, int, int]] = []  # (address, block number, where its text starts)
+        self.serial = 0
 
-    def flush(self) -> None:
+    def flush(self, term: bool = False) -> None:
         text = " ".join("".join(self.text).split())
         text = re.sub(r"\*\*\s*\*\*", "", text)
+        if term and text and not text.endswith(":"):
+            text += ":"  # a definition list's term labels the value after it
         if text:
             self.blocks.append(Block(self.kind, _tidy_links(text), self.level))
         self.text = []
+        self.serial += 1
         self.kind, self.level = "paragraph", 0
 
     def handle_starttag(self, tag, attrs):
@@ -196,9 +202,7 @@ class _HtmlBlocks(HTMLParser):
         elif tag == "br":
             self.text.append(" ")
         elif tag == "a":
-            href = dict(attrs).get("href") or ""
-            self.links.append(href)
-            self.text.append("[")
+            self.links.append((dict(attrs).get("href") or "", self.serial, len(self.text)))
 
     def handle_endtag(self, tag):
         if tag in self._SKIP:
@@ -207,13 +211,16 @@ class _HtmlBlocks(HTMLParser):
             self.flush()
             self.depth = max(0, self.depth - 1)
         elif tag in self._BLOCK:
-            self.flush()
+            self.flush(term=tag == "dt")
         elif tag in ("strong", "b"):
             self.text.append("**")
         elif tag in ("em", "i"):
             self.text.append("*")
         elif tag == "a" and self.links:
-            self.text.append(f"]({self.links.pop()})")
+            href, serial, start = self.links.pop()
+            if serial == self.serial:  # a link around whole blocks keeps only their text
+                self.text.insert(start, "[")
+                self.text.append(f"]({href})")
 
     def handle_data(self, data):
         if not self.skipping:
