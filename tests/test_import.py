@@ -357,3 +357,14 @@ def test_dates_on_a_last_page_are_read_when_the_title_page_has_none():
                    Block("paragraph", "Date ratified by governors: 4 March 2024"),
                    Block("paragraph", "Next review date: March 2025")], facts)
     assert facts.dates == {"ratified": "4 March 2024", "next_review": "March 2025"}
+
+
+def test_a_passage_kept_only_in_part_is_reworded_and_reported_as_unsure():
+    whole = ("Our aim is to establish a culture within the school that improves the well-being of both staff and "
+             "pupils through an informed understanding of the inter-relationship between learning, well-being and "
+             "safeguarding.")
+    text = WESTFIELD.replace(whole, "Our aim is to establish a culture within the school that improves the well-being.")
+    _, _, found, _ = school_from_document(markdown_blocks(text), load_model(), "test")
+    assert any(d.kind == "replace" and d.passage == "intention.well-being-culture" for d in found.edits)
+    assert found.far_reworded["intention.well-being-culture"].startswith(
+        "intention.well-being-culture is reworded so far (it keeps 44% of the model's words)")

@@ -15,6 +15,10 @@ from macros.importing.align import Alignment
 from macros.importing.expected import ExpectedPassage
 
 
+# A replacement keeping less than this share of the model's words is reported as unsure.
+UNSURE_REWORDING_BELOW = 0.6
+
+
 @dataclass
 class Departure:
     kind: str        # "omit", "replace", "add_after", "fill"
@@ -30,6 +34,7 @@ class Departures:
     unsure: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)  # the document's text found no place
     kept_headings: dict[str, str] = field(default_factory=dict)  # name → text: missing, but kept
+    far_reworded: dict[str, str] = field(default_factory=dict)   # name → why the rewording is unsure
 
     def of(self, kind: str) -> list[Departure]:
         return [d for d in self.edits if d.kind == kind]
@@ -63,6 +68,10 @@ def find_departures(al: Alignment) -> Departures:
             continue
         text = _text_of(al, owned, passage.kind)
         found.edits.append(Departure("replace", passage.id, text, first_words(text)))
+        share = sum(1 for j in owned if al.matched[j]) / max(1, len(passage.words))
+        if share < UNSURE_REWORDING_BELOW:
+            found.far_reworded[passage.id] = (f"{passage.id} is reworded so far (it keeps {share:.0%} of the model's words) "
+                                f"that \"{first_words(text)}\" may be the school's own text: check it belongs there")
     _additions(al, found)
     order = {p.id: i for i, p in enumerate(al.expected)}
     found.edits.sort(key=lambda d: order.get(d.passage, order.get(d.passage.rsplit(".", 1)[0], 0)))

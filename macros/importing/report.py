@@ -33,7 +33,7 @@ class ImportReport:
                    f"{counts['add_after']} places with the school's own text, {counts['fill']} lists filled")
         unsure = self.facts.unsure + self.departures.unsure + [
             f"the heading \"{text}\" ({name}) is not in the document, but what follows it is: the heading is kept"
-            for name, text in self.departures.kept_headings.items()]
+            for name, text in self.departures.kept_headings.items()] + list(self.departures.far_reworded.values())
         if unsure:
             out.append("unsure (check these in the file):")
             out += [f"  {line}" for line in unsure]

@@ -78,4 +78,6 @@ def own_sections(al: Alignment, departures: Departures, passage_section: dict[st
                         if passage_section.get(d.passage, d.passage.split(".")[0]) not in found]
     departures.kept_headings = {name: text for name, text in departures.kept_headings.items()
                                 if passage_section.get(name) not in found}
+    departures.far_reworded = {name: why for name, why in departures.far_reworded.items()
+                               if passage_section.get(name) not in found}
     return found
