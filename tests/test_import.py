@@ -5,6 +5,7 @@ texts; the departures on the Westfield seed document with one change made to it 
 """
 from __future__ import annotations
 
+import functools
 import zipfile
 from pathlib import Path
 
@@ -25,8 +26,14 @@ SEEDS = Path(__file__).resolve().parent / "seeds"
 WESTFIELD = (SEEDS / "westfield.txt").read_text(encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=8)
+def imported(text: str):
+    """(facts, school file data, departures, alignment) for a document's text; each text once."""
+    return school_from_document(markdown_blocks(text), load_model(), "test")
+
+
 def departures_of(text: str) -> dict[str, dict]:
-    _, _, found, _ = school_from_document(markdown_blocks(text), load_model(), "test")
+    _, _, found, _ = imported(text)
     groups: dict[str, dict] = {}
     for departure in found.edits:
         groups.setdefault(departure.kind, {})[departure.passage] = departure.text
@@ -158,7 +165,7 @@ def test_a_changed_word_replaces_the_passage_with_the_schools_wording():
 
 
 def test_a_name_date_or_choice_is_never_said_by_a_replace():
-    _, data, found, _ = school_from_document(markdown_blocks(WESTFIELD), load_model(), "test")
+    _, data, found, _ = imported(WESTFIELD)
     replaced = " ".join(str(d.text) for d in found.edits if d.kind == "replace")
     assert data["choices"]["toolkit_training"] == {"status": "planned", "when": "Spring Term 2024"}
     assert "Spring Term 2024" not in replaced and "Emma Leach" not in replaced
@@ -332,7 +339,7 @@ def test_import_chooses_the_name_only_form_when_the_document_names_without_title
 
 
 def test_import_keeps_titles_in_sentences_when_the_document_gives_them():
-    _, data, _, _ = school_from_document(markdown_blocks(WESTFIELD), load_model(), "test")
+    _, data, _, _ = imported(WESTFIELD)
     assert "titles_in_text" not in data["choices"]
 
 
