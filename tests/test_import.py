@@ -375,3 +375,12 @@ def test_a_passage_kept_only_in_part_is_reworded_and_reported_as_unsure():
     assert any(d.kind == "replace" and d.passage == "intention.well-being-culture" for d in found.edits)
     assert found.far_reworded["intention.well-being-culture"].startswith(
         "intention.well-being-culture is reworded so far (it keeps 44% of the model's words)")
+
+
+def test_a_rewording_inside_a_named_sentence_replaces_only_that_sentence():
+    text = WESTFIELD.replace("We understand the need for annual whole school staff training",
+                             "We understand the need for termly whole school staff training", 1)
+    replaced = departures_of(text)["replace"]
+    assert "intention.vital-role" not in replaced
+    assert replaced["intention.annual-staff-training"].startswith(
+        "We understand the need for termly whole school staff training on trauma-informed")

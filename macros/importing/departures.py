@@ -66,6 +66,10 @@ def find_departures(al: Alignment) -> Departures:
         if spans is not None:
             found.edits += [Departure("omit", s, quote=f"(left out) {first_words(_span_text(passage, s))}") for s in spans]
             continue
+        reworded = _reworded_span(al, passage, owned)
+        if reworded is not None:
+            found.edits.append(reworded)
+            continue
         text = _text_of(al, owned, passage.kind)
         found.edits.append(Departure("replace", passage.id, text, first_words(text)))
         share = sum(1 for j in owned if al.matched[j]) / max(1, len(passage.words))
@@ -86,6 +90,31 @@ def _unnamed(al: Alignment, p: int, found: Departures) -> None:
     if owned and said != al.expected[p].words:
         found.unsure.append(f"the document says \"{first_words(_text_of(al, owned, 'paragraph'), 16)}\" where the "
                             f"site will say \"{first_words(al.expected[p].text, 16)}\" (set by the roles or dates)")
+
+
+def _reworded_span(al: Alignment, passage: ExpectedPassage, owned: list[int]) -> Departure | None:
+    """A rewording that lies inside one span the model names replaces only that span."""
+    said = [al.doc_words[j].word for j in owned]
+    opcodes = difflib.SequenceMatcher(None, passage.words, said, autojunk=False).get_opcodes()
+    changed = [(i1, i2) for tag, i1, i2, _, _ in opcodes if tag != "equal"]
+    for span_id, start, end, _ in passage.spans:
+        if not all(start <= i1 and i2 <= end and (i1 < end or i1 == i2 == end) for i1, i2 in changed):
+            continue
+        first = last = None
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag != "equal":
+                continue
+            if i1 < start:                      # the document's words after the last unchanged one before
+                first = j1 + (min(i2, start) - i1)
+            if i2 > end and last is None:       # up to the first unchanged one after the span
+                last = j1 + (max(i1, end) - i1)
+        first = 0 if first is None else first
+        last = len(owned) if last is None else last
+        if last <= first:
+            return None
+        text = _text_of(al, owned[first:last], "paragraph").strip()
+        return Departure("replace", span_id, text, first_words(text))
+    return None
 
 
 def _span_text(passage: ExpectedPassage, span_id: str) -> str:
