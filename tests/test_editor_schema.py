@@ -37,6 +37,16 @@ def test_schema_passes_the_json_schema_metaschema_check():
     assert result.stdout.strip() == "ok -- validation done"
 
 
+def test_schema_lists_every_passage_name_with_its_first_words():
+    from macros.model.model import load_model
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    names = {entry["const"]: entry["description"] for entry in schema["$defs"]["PassageName"]["oneOf"]}
+    assert set(names) == set(load_model().passages)
+    assert names["intention.deaton-review"].startswith("We also understand that this guidance is essential")
+    assert set(schema["$defs"]["Passages"]["properties"]["replace"]["properties"]) == set(names)
+
+
 class LanguageServer:
     """A yaml-language-server over stdio, spoken to in LSP's JSON-RPC."""
 

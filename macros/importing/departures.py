@@ -70,7 +70,7 @@ def find_departures(al: Alignment) -> Departures:
         if reworded is not None:
             found.edits.append(reworded)
             continue
-        text = _text_of(al, owned, passage.kind)
+        text = text_of(al, owned, passage.kind)
         found.edits.append(Departure("replace", passage.id, text, first_words(text)))
         share = sum(1 for j in owned if al.matched[j]) / max(1, len(passage.words))
         if share < UNSURE_REWORDING_BELOW:
@@ -88,7 +88,7 @@ def _unnamed(al: Alignment, p: int, found: Departures) -> None:
     owned = al.owned(p)
     said = [al.doc_words[j].word for j in owned]
     if owned and said != al.expected[p].words:
-        found.unsure.append(f"the document says \"{first_words(_text_of(al, owned, 'paragraph'), 16)}\" where the "
+        found.unsure.append(f"the document says \"{first_words(text_of(al, owned, 'paragraph'), 16)}\" where the "
                             f"site will say \"{first_words(al.expected[p].text, 16)}\" (set by the roles or dates)")
 
 
@@ -112,7 +112,7 @@ def _reworded_span(al: Alignment, passage: ExpectedPassage, owned: list[int]) ->
         last = len(owned) if last is None else last
         if last <= first:
             return None
-        text = _text_of(al, owned[first:last], "paragraph").strip()
+        text = text_of(al, owned[first:last], "paragraph").strip()
         return Departure("replace", span_id, text, first_words(text))
     return None
 
@@ -175,7 +175,7 @@ def _part_of(expected: list[ExpectedPassage], heading: int) -> list[int]:
     return part
 
 
-def _text_of(al: Alignment, owned: list[int], kind: str) -> str:
+def text_of(al: Alignment, owned: list[int], kind: str) -> str:
     """The document's own text for these words: whole blocks where they fill a block."""
     pieces = []
     by_block: dict[int, list[int]] = {}

@@ -29,6 +29,7 @@ DATE_IN_TEXT = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?\s+\d{{4}}|{_MONTH}\.?\s+\d{{4}}"
     rf"|(?:autumn|spring|summer)(?:\s+term)?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b", re.I)
 _ROW = re.compile(r"^(?P<label>[^:]{1,60}?):\s*(?P<value>.*)$")
+_ACRONYMS = {"jmi", "pru", "rc", "ce", "cofe", "sen", "send", "esc"}
 _SMALL_WORDS = {"and", "of", "the", "for", "in", "at", "on", "a", "an", "to", "with"}
 
 
@@ -148,8 +149,12 @@ def title_case(text: str) -> str:
         return text
     out = []
     for i, word in enumerate(text.lower().split()):
-        keep_upper = len(word) <= 3 and word not in _SMALL_WORDS and word.isalpha() and i > 0 and word in ("jmi", "pru", "cofe", "rc")
-        out.append(word.upper() if keep_upper else word if (i and word in _SMALL_WORDS) else word.capitalize())
+        if word in _ACRONYMS:
+            out.append(word.upper())
+        elif i and word in _SMALL_WORDS:
+            out.append(word)
+        else:
+            out.append(word.capitalize())
     return " ".join(out)
 
 

@@ -3,30 +3,35 @@
 Two passes: the model is first aligned with the document as a placeholder school, which
 finds where the document says the school's name, dates and choices; the school made of
 those facts is aligned again, so what remains different is the school's own wording.
-Nothing is written unless the file is valid, and never over a school file without `force`.
+Bad input (not a policy, unreadable, too big, another language) writes nothing; a school
+file is never replaced without `force`. A file that still lacks what the document never says
+(a date, say) is written all the same, and the report says what to finish.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, replace as dc_replace
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from macros.errors import PolicyError, Problem
-from macros.school.loader import display_path, load_school
+from macros.files import atomic_write_text
 from macros.model.model import Model, load_model
 from macros.paths import schools_dir
+from macros.school.loader import display_path, load_school
 from macros.school.schema import SLUG_RE, School
 from macros.importing.align import Alignment, align
-from macros.importing.departures import Departure, Departures, find_departures, first_words, _text_of
+from macros.importing.departures import Departure, Departures, find_departures, first_words, text_of
 from macros.importing.expected import expected_passages, words
-from macros.importing.extract import Facts, date_in, find_roles, likeness, read_title_page, rows_anywhere, title_case
+from macros.importing.extract import (Facts, date_in, find_roles, likeness, read_title_page, rows_anywhere,
+                                      title_case)
 from macros.importing.reading import Block, read_document
 from macros.importing.report import ImportReport
 from macros.importing.sections import own_sections
 from macros.importing.slots import Readings, pattern_of, read_slots
-from macros.files import atomic_write_text
 from macros.importing.writing import school_file_text
 
 # Below these shares the document is not an adaptation of this model.
@@ -131,9 +136,10 @@ def _name_from_short_name(facts: Facts) -> None:
 
 
 def _school(data: dict, model: Model) -> School:
+    """The school to render the model for; facts the schema refuses leave their defaults."""
     try:
         return School.model_validate(data)
-    except Exception:
+    except ValidationError:
         return School.model_validate(_data(Facts(), model))
 
 
@@ -178,7 +184,7 @@ def _read_placeholders(al: Alignment, model: Model, facts: Facts) -> None:
         owned = al.owned(p) if pattern else []
         if not pattern:
             continue
-        if owned and read_slots(pattern, _text_of(al, owned, "paragraph"), readings):
+        if owned and read_slots(pattern, text_of(al, owned, "paragraph"), readings):
             continue
         touched = sorted({al.doc_words[j].block for j in owned})
         if touched and read_slots(pattern, " ".join(al.blocks[b].text for b in touched), readings):
