@@ -384,3 +384,10 @@ def test_a_rewording_inside_a_named_sentence_replaces_only_that_sentence():
     assert "intention.vital-role" not in replaced
     assert replaced["intention.annual-staff-training"].startswith(
         "We understand the need for termly whole school staff training on trauma-informed")
+
+
+def test_a_centre_is_read_from_how_often_the_document_says_centre():
+    text = WESTFIELD.replace("our school", "our Centre").replace("this school", "this Centre").replace(
+        "the school", "the Centre").replace("school", "Centre")
+    facts, data, _, _ = imported(text)
+    assert data["school"]["setting"] == "centre"

@@ -22,7 +22,7 @@ from macros.files import atomic_write_text
 from macros.model.model import Model, load_model
 from macros.paths import schools_dir
 from macros.school.loader import display_path, load_school
-from macros.school.schema import SLUG_RE, School
+from macros.school.schema import SLUG_RE, Choices, School
 from macros.importing.align import Alignment, align
 from macros.importing.departures import Departure, Departures, find_departures, first_words, text_of
 from macros.importing.expected import expected_passages, words
@@ -189,15 +189,21 @@ def _read_placeholders(al: Alignment, model: Model, facts: Facts) -> None:
         touched = sorted({al.doc_words[j].block for j in owned})
         if touched and read_slots(pattern, " ".join(al.blocks[b].text for b in touched), readings):
             continue
-        # A dated line the school rewrote enough to count as its own ("Date: 28 November 2023").
+        # A dated line the school rewrote enough to count as its own ("Date: 28 November 2023"),
+        # looked for only where the passage would stand in the document.
         size = len(passage.words)
-        for b, block in enumerate(al.blocks):
+        for b in _blocks_where(al, p):
+            block = al.blocks[b]
             if 0.5 * size <= len(words(block.plain)) <= 2 * size + 2 and read_slots(pattern, block.text, readings):
                 break
     setting = [v.lower() for key in ("setting", "Setting") for v in readings.values.get(key, Counter()).elements()]
+    said = Counter(w for b in al.blocks for w in words(b.plain) if w in ("school", "centre"))
     if setting and setting.count("centre") > len(setting) / 2:
         facts.setting = "centre"
         facts.found.append(f"setting: centre (the document says 'Centre' {setting.count('centre')} times where the model says 'school')")
+    elif said["centre"] > said["school"]:
+        facts.setting = "centre"
+        facts.found.append(f"setting: centre (the document says 'Centre' {said['centre']} times and 'school' {said['school']})")
     for key in ("governance.body", "governance.member_title"):
         value = readings.best(key)
         if value and "committee" in value.lower():
@@ -227,6 +233,20 @@ def _read_placeholders(al: Alignment, model: Model, facts: Facts) -> None:
                                 "(the file will not pass `policy check` until you do)")
 
 
+def _blocks_where(al: Alignment, p: int) -> range:
+    """The document's blocks between those that say the passages before and after passage `p`."""
+    before, after = -1, len(al.blocks)
+    for j, owner in enumerate(al.owner):
+        if owner is None:
+            continue
+        block = al.doc_words[j].block
+        if owner < p:
+            before = max(before, block)
+        elif owner > p:
+            after = min(after, block)
+    return range(before + 1, after) if before < after else range(0)
+
+
 def _read_choices(readings: Readings, model: Model, facts: Facts) -> None:
     name = readings.best("behaviour.name")
     approaches = model.behaviour_approaches
@@ -237,7 +257,7 @@ def _read_choices(readings: Readings, model: Model, facts: Facts) -> None:
             facts.unsure.append(f"behaviour approach '{name}' is none of the model's ({', '.join(approaches)}); "
                                 f"chose {key}")
         facts.found.append(f"behaviour approach: {key} (the document says '{name}')")
-    if key and key != "hertfordshire-steps" or name:
+    if key and key != Choices().behaviour_approach or name:
         facts.choices["behaviour_approach"] = key
     contact = {}
     said = " ".join(readings.values.get("behaviour.email", Counter()) | readings.values.get("behaviour.phone", Counter()))
