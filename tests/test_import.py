@@ -391,3 +391,11 @@ def test_a_centre_is_read_from_how_often_the_document_says_centre():
         "the school", "the Centre").replace("school", "Centre")
     facts, data, _, _ = imported(text)
     assert data["school"]["setting"] == "centre"
+
+
+def test_title_page_lines_run_together_are_read_as_rows():
+    facts = Facts()
+    read_title_page(html_blocks("<p>Approved by the Full Governing Body: 4 March 2025 Next review: Spring 2026</p>"
+                                "<p>Reviewed: May 2025<br>Version: 2025-26</p>"), facts)
+    assert facts.title_rows == [("Approved by the Full Governing Body", "4 March 2025"),
+                                ("Next review", "Spring 2026"), ("Reviewed", "May 2025"), ("Version", "2025-26")]

@@ -168,7 +168,7 @@ def read_title_page(blocks: list[Block], facts: Facts) -> list[int]:
     rest: list[int] = []
     waiting: str | None = None
     for b, block in enumerate(blocks):
-        for cell in [c.strip() for c in re.split(r"\t+| {3,}", block.text) if c.strip()]:
+        for cell in [c.strip() for c in _CELL_BREAK.split(block.text) if c.strip()]:
             plain = re.sub(r"[*_`]+", "", cell).strip()
             m = _ROW.match(plain)
             value = m["value"].strip() if m else ""
@@ -206,6 +206,9 @@ def rows_anywhere(blocks: list[Block], facts: Facts) -> None:
                     if key not in before]
 
 
+# Where one title-page line ends and the next begins: a tab, a wide gap, or a new `Label:`
+# straight after a date ("Approved: 4 March 2025 Next review: Spring 2026").
+_CELL_BREAK = re.compile(r"\t+| {3,}|(?<=\d{4})\s+(?=[A-Z][^:.]{1,40}:)")
 _ROW_LABEL = re.compile(r"\b(by|name|role|written|author|date|review|approv|ratif|adopt|version|signed)", re.I)
 
 

@@ -173,7 +173,7 @@ class _HtmlBlocks(HTMLParser):
         self.serial = 0
 
     def flush(self, term: bool = False) -> None:
-        text = " ".join("".join(self.text).split())
+        text = _squeeze("".join(self.text))
         text = re.sub(r"\*\*\s*\*\*", "", text)
         if term and text and not text.endswith(":"):
             text += ":"  # a definition list's term labels the value after it
@@ -200,7 +200,7 @@ class _HtmlBlocks(HTMLParser):
         elif tag in ("em", "i"):
             self.text.append("*")
         elif tag == "br":
-            self.text.append(" ")
+            self.text.append("\t")  # a line break, as between a title page's lines
         elif tag == "a":
             self.links.append((dict(attrs).get("href") or "", self.serial, len(self.text)))
 
