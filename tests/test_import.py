@@ -48,6 +48,11 @@ def test_text_is_read_as_headings_paragraphs_and_items():
                       Block("item", "an item"), Block("item", "a nested item", 1)]
 
 
+def test_stray_html_in_a_text_file_becomes_emphasis_or_goes():
+    [block] = markdown_blocks("<b>In force</b> from 1<sup>st</sup> September<br>2022.")
+    assert block.text == "**In force** from 1st September 2022."
+
+
 def test_a_placeholder_link_keeps_its_words_and_a_real_link_stays():
     [block] = markdown_blocks("See [here](#) and [the DfE](https://www.gov.uk/x).")
     assert block.text == "See here and [the DfE](https://www.gov.uk/x)."

@@ -118,13 +118,14 @@ def _squeeze(text: str) -> str:
 
 _BOLD_TAG = re.compile(r"</?(?:b|strong)\s*>", re.I)
 _ITALIC_TAG = re.compile(r"</?(?:i|em)\s*>", re.I)
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|span|u|font|small|mark)\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"</?[a-z][^>]*>", re.I)
 
 
 def markdown_blocks(text: str) -> list[Block]:
     """Blank-line separated paragraphs; `-`, `*`, `1.` start list items; `#` starts a heading.
     Stray HTML tags (text copied from a web page) become Markdown emphasis or a space."""
-    text = _ANY_TAG.sub(" ", _ITALIC_TAG.sub("*", _BOLD_TAG.sub("**", text)))
+    text = _ANY_TAG.sub(" ", _INLINE_TAG.sub("", _ITALIC_TAG.sub("*", _BOLD_TAG.sub("**", text))))
     blocks: list[Block] = []
     lines: list[str] = []
 
