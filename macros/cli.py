@@ -71,11 +71,15 @@ class _ProgressBar:
 
 
 def _cmd_check(args) -> int:
-    from .check import check_schools
+    from .check import check_schools, github_line, output_format, text_line
 
     report = check_schools(args.slugs)
-    for line in report.lines:
-        print(line, file=sys.stderr if line.startswith("error") else sys.stdout)
+    github = output_format(args.format) == "github"
+    for finding in report.findings:
+        if github:      # workflow commands are read from standard output
+            print(github_line(finding))
+        else:
+            print(text_line(finding), file=sys.stderr if finding.level == "error" else sys.stdout)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
@@ -158,6 +162,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check school files and report every problem")
     check.add_argument("slugs", nargs="*", metavar="SLUG")
+    check.add_argument("--format", choices=["auto", "text", "github"], default="auto",
+                       help="text for a terminal, or github: annotations on the file's lines in a "
+                            "GitHub Actions run (auto, the default: github inside GitHub Actions)")
     check.set_defaults(run=_cmd_check)
 
     serve = commands.add_parser("serve", help="preview one school's site while editing")

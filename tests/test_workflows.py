@@ -227,3 +227,45 @@ def test_only_the_assemble_job_pushes_and_it_runs_when_some_shards_failed():
     assert "!cancelled()" in assemble["if"] and "always()" not in assemble["if"]
     assert _uses(assemble, "actions/download-artifact")["with"]["pattern"] == "pages-shard-*"
     assert any("python -m macros.publish assemble --remote origin --push" in r for r in _steps(assemble))
+
+
+def _check_step() -> dict:
+    (job,) = load("check.yml")["jobs"].values()
+    return next(s for s in job["steps"] if "policy check" in s.get("run", ""))
+
+
+def test_check_workflow_runs_policy_check_alone_on_pushes_and_pull_requests():
+    workflow = load("check.yml")
+    assert {"push", "pull_request"} <= set(workflow["on"])
+    assert workflow["permissions"] == {"contents": "read"}
+    (job,) = workflow["jobs"].values()
+    assert _steps(job) == ["", "", "make .venv/bin/policy", _check_step()["run"]]
+    assert ".venv/bin/policy check --format github" in _check_step()["run"]
+    assert _setup_python(job)["cache"] == "pip"
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=repo,
+                   check=True, capture_output=True)
+
+
+def test_check_workflow_checks_the_schools_a_change_touches_first(tmp_path):
+    """GitHub shows only the first annotations of a step: the changed school's come first."""
+    repo = tmp_path / "repo"
+    (repo / "schools").mkdir(parents=True)
+    good = (PROJECT / "tests" / "schools" / "good.yml").read_text(encoding="utf-8")
+    for slug in ("alpha", "beta", "gamma"):
+        (repo / "schools" / f"{slug}.yml").write_text(good, encoding="utf-8")
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    (repo / ".venv" / "bin" / "policy").symlink_to(BIN / "policy")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "schools")
+    _git(repo, "commit", "-qm", "three schools")
+    (repo / "schools" / "gamma.yml").write_text(good + "# edited\n", encoding="utf-8")
+    _git(repo, "commit", "-qam", "gamma edited")
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", _check_step()["run"]],
+                            cwd=repo, capture_output=True, text=True, timeout=60,
+                            env=dict(os.environ, POLICY_SCHOOLS_DIR=str(repo / "schools")))
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("ok: ")] == [
+        "ok: schools/gamma.yml", "ok: schools/alpha.yml", "ok: schools/beta.yml"]
