@@ -7,7 +7,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.
 PROPERDOCS_VENV := .venv-properdocs
 # Root installs Debian packages itself; anyone else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+APT    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 # Material for MkDocs prints an end-of-life notice (May 2027, Zensical named as successor) on
 # every build. NO_MKDOCS_2_WARNING=1 silences it for the builds below; the README's "Platform"
@@ -33,10 +33,12 @@ site: $(BIN)/policy
 
 # What the tests need from the system: a Chromium for the browser tests. tests/chromium.py
 # looks where the tests look ($CHROMIUM, PATH, Debian's, macOS's Applications); only when it
-# finds none is Debian's package installed (the linters come from PyPI with the test extras).
+# finds none, and $CHROMIUM names none, is Debian's package installed (the linters come from
+# PyPI with the test extras).
 system-deps: $(BIN)/policy
 	@$(BIN)/python tests/chromium.py >/dev/null 2>&1 || { \
-	  command -v apt-get >/dev/null 2>&1 || { $(BIN)/python tests/chromium.py; exit 1; }; \
+	  if [ -n "$$CHROMIUM" ] || ! command -v apt-get >/dev/null 2>&1; then \
+	    $(BIN)/python tests/chromium.py; exit 1; fi; \
 	  echo "installing: chromium"; \
 	  $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
 

@@ -16,7 +16,6 @@ from pathlib import Path
 DEBIAN = Path("/usr/bin/chromium")
 MACOS_APPS = ("Chromium.app/Contents/MacOS/Chromium",
               "Google Chrome.app/Contents/MacOS/Google Chrome")
-MACOS_FOLDERS = (Path("/Applications"), Path.home() / "Applications")
 HOW_TO_GET_ONE = ("install Chromium (Debian: apt-get install chromium; macOS: Google Chrome or "
                   "Chromium in Applications) or set CHROMIUM=/path/to/chromium")
 
@@ -25,7 +24,13 @@ class NoChromium(Exception):
     """No browser where we looked; the message says where that was and what to do."""
 
 
-def find_chromium(environ=os.environ, mac_folders=MACOS_FOLDERS) -> str:
+def usual_places() -> list[Path]:
+    """Debian's package, then the macOS applications (the system's folder, then the user's)."""
+    folders = (Path("/Applications"), Path.home() / "Applications")
+    return [DEBIAN] + [folder / app for folder in folders for app in MACOS_APPS]
+
+
+def find_chromium(environ=os.environ, places: list[Path] | None = None) -> str:
     """The path of a Chromium to drive; a $CHROMIUM that is not there is an error, not skipped."""
     named = environ.get("CHROMIUM")
     if named:
@@ -38,7 +43,7 @@ def find_chromium(environ=os.environ, mac_folders=MACOS_FOLDERS) -> str:
         found = shutil.which(command, path=search_path)
         if found:
             return found
-    candidates = [DEBIAN] + [folder / app for folder in mac_folders for app in MACOS_APPS]
+    candidates = usual_places() if places is None else places
     for candidate in candidates:
         if candidate.is_file():
             return str(candidate)
