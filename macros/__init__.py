@@ -2,6 +2,10 @@
 
 This package is also the mkdocs-macros module named in mkdocs.yml (`module_name: macros`).
 """
+from . import platform
+
+platform.select()   # ProperDocs in place of mkdocs where it is installed, before mkdocs loads
+
 from .site import define_env, on_post_page_macros
 
 __all__ = ["define_env", "on_post_page_macros"]

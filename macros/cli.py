@@ -86,12 +86,13 @@ def _cmd_check(args) -> int:
 def _cmd_serve(args) -> int:
     import subprocess
 
+    from . import platform
     from .loader import load_school, school_path
 
     load_school(school_path(args.slug))
     env = dict(os.environ, SCHOOL=args.slug, NO_MKDOCS_2_WARNING="1")
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    return subprocess.call([str(mkdocs), "serve", "-a", args.addr], env=env)
+    command = Path(sys.executable).with_name(platform.name())      # mkdocs, or properdocs
+    return subprocess.call([str(command), "serve", "-a", args.addr], env=env)
 
 
 def _cmd_publish(args) -> int:

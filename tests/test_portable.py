@@ -18,7 +18,7 @@ GOOD = Path(__file__).parent / "schools" / "good.yml"
 
 WITHOUT_FCNTL = r"""
 import sys, warnings
-sys.modules["fcntl"] = None          # as on Windows: importing it fails
+sys.modules["fcntl"] = sys.modules["resource"] = None   # as on Windows: importing them fails
 warnings.filterwarnings("ignore", "only soft file lock", UserWarning)  # filelock, on a Unix without fcntl
 from macros import cli
 import macros.publish
@@ -28,7 +28,7 @@ print("exit codes", build, check)
 """
 
 
-def test_build_and_check_run_where_fcntl_does_not_exist(tmp_path):
+def test_build_and_check_run_without_the_unix_only_modules(tmp_path):
     (tmp_path / "schools").mkdir()
     shutil.copy(GOOD, tmp_path / "schools" / "good.yml")
     result = subprocess.run([sys.executable, "-c", WITHOUT_FCNTL, str(tmp_path / "out")], cwd=PROJECT,

@@ -152,10 +152,18 @@ def test_test_workflow_runs_the_readme_command_on_pushes_and_pull_requests():
     workflow = load("test.yml")
     assert {"push", "pull_request"} <= set(workflow["on"])
     assert workflow["permissions"] == {"contents": "read"}
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["test"]
     assert "make test" in _steps(job)
     setup = _setup_python(job)
     assert setup["cache"] == "pip" and str(setup["python-version"]) == "3.11"
+
+
+def test_test_workflow_also_runs_the_suite_on_properdocs():
+    job = load("test.yml")["jobs"]["properdocs"]
+    assert "make test-properdocs" in _steps(job)
+    assert _setup_python(job)["cache"] == "pip"
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    assert "-e '.[test,properdocs]'" in makefile and "test-properdocs:" in makefile
 
 
 def _strings(node) -> list[str]:
