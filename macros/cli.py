@@ -9,15 +9,15 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import PolicyError
+from macros.errors import PolicyError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _cmd_build(args) -> int:
-    from .build import build_many
-    from .landing import write_landing
-    from .loader import all_slugs, school_path
+    from macros.build.builder import build_many
+    from macros.build.landing import write_landing
+    from macros.school.loader import all_slugs, school_path
 
     # Schools named on the command line must exist; a badly named file found in schools/
     # fails on its own (reported below) and never stops the other schools' builds.
@@ -71,7 +71,7 @@ class _ProgressBar:
 
 
 def _cmd_check(args) -> int:
-    from .check import check_schools, github_line, output_format, text_line
+    from macros.render.check import check_schools, github_line, output_format, text_line
 
     report = check_schools(args.slugs)
     github = output_format(args.format) == "github"
@@ -86,8 +86,8 @@ def _cmd_check(args) -> int:
 def _cmd_serve(args) -> int:
     import subprocess
 
-    from . import platform
-    from .loader import load_school, school_path
+    from macros import platform
+    from macros.school.loader import load_school, school_path
 
     load_school(school_path(args.slug))
     env = dict(os.environ, SCHOOL=args.slug, NO_MKDOCS_2_WARNING="1")
@@ -96,7 +96,7 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_publish(args) -> int:
-    from .publish import publish
+    from macros.publish.publishing import publish
 
     result = publish(args.slug, args.version, args.alias or None, args.remote, args.branch, args.push)
     where = f" and pushed to {result.pushed_to}" if result.pushed_to else " (not pushed: add --push)"
@@ -107,7 +107,7 @@ def _cmd_publish(args) -> int:
 
 
 def _cmd_schema(args) -> int:
-    from .schema_file import write_schema
+    from macros.school.schema_file import write_schema
 
     path = write_schema()
     print(f"wrote {path}")
@@ -115,7 +115,7 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_new(args) -> int:
-    from .new import NewSchool, create_school
+    from macros.school.new import NewSchool, create_school
 
     fields = {k: v for k, v in vars(args).items() if k in NewSchool.__dataclass_fields__ and v}
     path = create_school(NewSchool(**fields))
@@ -125,9 +125,9 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_diff(args) -> int:
-    from .diff import differences, render_text
-    from .loader import display_path, load_school, school_path
-    from .model import load_model
+    from macros.render.differences import differences, render_text
+    from macros.school.loader import display_path, load_school, school_path
+    from macros.model.model import load_model
 
     model = load_model()
     path = school_path(args.slug)
@@ -136,8 +136,8 @@ def _cmd_diff(args) -> int:
 
 
 def _cmd_snapshot(args) -> int:
-    from .model_history import write_snapshot
-    from .model import load_model
+    from macros.model.snapshots import write_snapshot
+    from macros.model.model import load_model
 
     path = write_snapshot(load_model(), force=args.force)
     print(f"wrote {path}")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.build import build_many
-from macros.landing import write_landing
+from macros.build.builder import build_many
+from macros.build.landing import write_landing
 
 SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
 

@@ -16,11 +16,13 @@ import pytest
 from bs4 import BeautifulSoup
 from markupsafe import escape
 
-from macros import fastbuild, platform
-from macros.build import build_many, build_school, tree_digest
-from macros.shared_assets import SHARED_ASSETS, shared_name
-from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
-from macros.model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
+from macros import platform
+from macros.mkdocs_glue import patches
+from macros.build.builder import build_many, build_school, tree_digest
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, shared_name
+from macros.build.fingerprints import FINGERPRINT_FILE
+from macros.build.landing import SUMMARY_FILE
+from macros.paths import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SEED = SCHOOLS_DIR / "st-josephs.yml"
@@ -48,7 +50,7 @@ def schools_dir(tmp_path, monkeypatch):
 
 
 def test_the_fast_path_is_on_for_the_pinned_versions():
-    assert fastbuild.supported(), f"pinned {fastbuild.PINNED}, installed {fastbuild.installed_versions()}"
+    assert patches.supported(), f"pinned {patches.PINNED}, installed {patches.installed_versions()}"
 
 
 def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
@@ -302,7 +304,7 @@ sections:
 
 
 def test_landing_reads_each_sites_summary_and_notices_an_edited_school(tmp_path, schools_dir):
-    from macros.landing import write_landing
+    from macros.build.landing import write_landing
 
     shutil.copy(SEED, schools_dir / "good.yml")
     out = tmp_path / "out"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from macros import cli
-from macros.check import Finding, github_line, output_format, text_line
+from macros.render.check import Finding, github_line, output_format, text_line
 from macros.errors import Problem
 
 GOOD = (Path(__file__).parent / "schools" / "good.yml").read_text(encoding="utf-8")

@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
-from macros.build import build_many
-from macros.fingerprint import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
-from macros.model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
-from macros.shared_assets import SHARED_ASSETS, store_lock
+from macros.build.builder import build_many
+from macros.build.fingerprints import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
+from macros.paths import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, store_lock
 
 SEED = SCHOOLS_DIR / "st-josephs.yml"
 SLUGS = ["alpha", "bravo", "charlie"]
@@ -117,7 +117,7 @@ def test_a_build_in_another_process_keeps_the_clean_up_away(tmp_path, schools_di
     old = out / SHARED_ASSETS / "assets/policy.00000000.css"
     old.write_text("body {}\n", encoding="utf-8")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from macros.shared_assets import store_lock\n"
+        [sys.executable, "-c", "import sys; from macros.mkdocs_glue.shared_assets import store_lock\n"
          f"with store_lock({str(out)!r}):\n    print('held', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=PROJECT_DIR)
     try:
@@ -133,7 +133,7 @@ def test_a_build_in_another_process_keeps_the_clean_up_away(tmp_path, schools_di
 def test_a_clean_up_in_another_process_makes_a_build_wait_for_it(tmp_path):
     """The other way round: a build's shared hold waits while the clean-up deletes."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from macros.shared_assets import store_lock\n"
+        [sys.executable, "-c", "import sys; from macros.mkdocs_glue.shared_assets import store_lock\n"
          f"with store_lock({str(tmp_path)!r}, exclusive=True) as alone:\n"
          "    print(alone, flush=True); sys.stdin.readline()\n"
          "print('released', flush=True)"],

@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros import cli, model_history
-from macros.build import build_school
-from macros.diff import differences, render_markdown, render_text
-from macros.model_history import model_changes, read_snapshot, snapshot_data, write_snapshot
-from macros.loader import load_school, school_path
-from macros.model import DOCS_DIR, load_model
+from macros import cli
+from macros.model import snapshots
+from macros.build.builder import build_school
+from macros.render.differences import differences, render_markdown, render_text
+from macros.render.model_changes import model_changes
+from macros.model.snapshots import read_snapshot, snapshot_data, write_snapshot
+from macros.school.loader import load_school, school_path
+from macros.paths import DOCS_DIR
+from macros.model.model import load_model
 
 FIXTURES = Path(__file__).parent / "schools"
 
@@ -28,7 +31,7 @@ def old_history(tmp_path, monkeypatch):
     folder = tmp_path / "model-history"
     folder.mkdir()
     (folder / "12.json").write_text(json.dumps(snapshot), encoding="utf-8")
-    monkeypatch.setattr(model_history, "history_dir", lambda docs_dir=DOCS_DIR: folder)
+    monkeypatch.setattr(snapshots, "history_dir", lambda docs_dir=DOCS_DIR: folder)
     return folder
 
 
@@ -99,7 +102,7 @@ def test_a_school_without_model_reviewed_or_an_unknown_issue_is_not_flagged(old_
 
 
 def test_snapshot_command_writes_once(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(model_history, "history_dir", lambda docs_dir=DOCS_DIR: tmp_path)
+    monkeypatch.setattr(snapshots, "history_dir", lambda docs_dir=DOCS_DIR: tmp_path)
     assert cli.main(["snapshot"]) == 0
     assert (tmp_path / "12.json").is_file()
     assert cli.main(["snapshot"]) == 1

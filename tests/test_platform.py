@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from macros import platform
-from macros.build import build_many
-from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
-from macros.model import PROJECT_DIR
+from macros.build.builder import build_many
+from macros.build.fingerprints import FINGERPRINT_FILE
+from macros.build.landing import SUMMARY_FILE
+from macros.paths import PROJECT_DIR
 
 SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
 BIN = Path(sys.executable).parent

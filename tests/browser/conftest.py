@@ -83,8 +83,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def sites(seed_sites) -> Sites:
     """The seed schools' sites and landing page (built once for the run, tests/conftest.py),
     served over http."""
-    from macros.loader import load_school, school_path
-    from macros.model import load_model
+    from macros.school.loader import load_school, school_path
+    from macros.model.model import load_model
 
     out = seed_sites
     slugs = sorted(p.parent.name for p in out.glob("*/index.html"))

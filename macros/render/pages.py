@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .context import ROLE_NAMES, PageContext, inline_text
-from .schema import Holder, Vacancy
+from macros.render.context import ROLE_NAMES, PageContext, inline_text
+from macros.school.schema import Holder, Vacancy
 
 # What the role headings say when model.yml does not give a title.
 _ROLE_FALLBACK_TITLES = {

@@ -5,7 +5,7 @@ place only when complete, so a failed build leaves the previous good site untouc
 
 Many schools are a batch job, not N cold starts: each worker process loads mkdocs, the
 theme and the plugins once and keeps the expensive, school-independent parts between
-builds (macros/fastbuild.py); workers take batches of schools. A school whose inputs have
+builds (macros/patches.py); workers take batches of schools. A school whose inputs have
 not changed since its site was built (macros/fingerprint.py) is skipped unless forced.
 
 When several schools are built into one folder, the static assets (material's bundles,
@@ -28,15 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import fastbuild, platform
-from .errors import PolicyError, Problem
-from .fingerprint import (school_fingerprint, shared_fingerprint, stored_fingerprint,
-                          write_fingerprint, write_summary)
-from .loader import load_school, school_path
-from .output_hooks import prune_site
-from .shared_assets import (SHARED_ASSETS, SHARED_PLUGIN, SharedAssets, refuse_shared_folder_name,
-                            store_lock)
-from .model import MKDOCS_YML, load_model
+from macros import platform
+from macros.mkdocs_glue import patches
+from macros.errors import PolicyError, Problem
+from macros.build.fingerprints import school_fingerprint, shared_fingerprint, stored_fingerprint, write_fingerprint
+from macros.build.landing import write_summary
+from macros.school.loader import load_school, school_path
+from macros.mkdocs_glue.output_hooks import prune_site
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, SHARED_PLUGIN, SharedAssets, refuse_shared_folder_name, store_lock
+from macros.paths import MKDOCS_YML
+from macros.model.model import load_model
 
 
 
@@ -56,7 +57,7 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path,
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    fast = fastbuild.install()
+    fast = patches.install()
     previous = os.environ.get("SCHOOL")
     os.environ["SCHOOL"] = slug
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -65,7 +66,7 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path,
         if shared is not None:
             config.plugins[SHARED_PLUGIN] = shared
         if fast:
-            fastbuild.mark_config(config)
+            patches.mark_config(config)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

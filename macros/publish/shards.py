@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 import re
 
-from .errors import PolicyError, Problem
-from .schema import SLUG_RE
+from macros.errors import PolicyError, Problem
+from macros.school.schema import SLUG_RE
 
 
 def shard_matrix(slugs: list[str], per_shard: int, max_shards: int) -> dict:

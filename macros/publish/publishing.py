@@ -59,15 +59,17 @@ from pathlib import Path
 
 import yaml
 
-from .errors import PolicyError, Problem
-from .policy_history import RECORD_FILE, SchoolEntry, VersionRecord, in_force_on, newest_first
-from .policy_history import render_history, render_pages_landing
-from .loader import display_path, load_school, school_path
-from .model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR_VARIABLE, load_model
-from .schema import SLUG_RE, VERSION_RE
-from .shared_assets import SHARED_ASSETS, SHARED_PLUGIN, refuse_shared_folder_name
+from macros.paths import TEMPLATES_DIR
+from macros.errors import PolicyError, Problem
+from macros.publish.version_history import RECORD_FILE, SchoolEntry, VersionRecord, in_force_on, newest_first
+from macros.publish.version_history import render_history, render_pages_landing
+from macros.school.loader import display_path, load_school, school_path
+from macros.paths import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR_VARIABLE
+from macros.model.model import load_model
+from macros.school.schema import SLUG_RE, VERSION_RE
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, SHARED_PLUGIN, refuse_shared_folder_name
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = TEMPLATES_DIR
 REDIRECT_TEMPLATE = TEMPLATES / "redirect.html"
 DEFAULT_BRANCH = "gh-pages"
 DEFAULT_ALIAS = "latest"
@@ -755,7 +757,7 @@ def schools_to_publish(changed_paths: list[str], slugs: list[str], schools_prefi
 
 
 def _changed(before: str, after: str) -> list[str]:
-    from .loader import all_slugs
+    from macros.school.loader import all_slugs
 
     slugs = all_slugs()
     diff = subprocess.run(["git", "diff", "--name-only", before, after], cwd=PROJECT_DIR,
@@ -821,7 +823,7 @@ def _main(argv: list[str]) -> int:
         if args.command == "changed":
             print("\n".join(_changed(args.before, args.after)))
         elif args.command == "shards":
-            from .shards import shard_matrix
+            from macros.publish.shards import shard_matrix
 
             matrix = shard_matrix(args.slugs, args.per_shard, args.max)
             _check_schools_exist(args.slugs)

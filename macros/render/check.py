@@ -11,12 +11,13 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .diff import plain, words_of
-from .errors import PolicyError, Problem
-from .model_history import model_changes
-from .loader import KEY, all_slugs, display_path, load_school, read_yaml, school_path
-from .model import DOCS_DIR, Model, load_model
-from .schema import School
+from macros.render.differences import plain, words_of
+from macros.errors import PolicyError, Problem
+from macros.render.model_changes import model_changes
+from macros.school.loader import KEY, all_slugs, display_path, load_school, read_yaml, school_path
+from macros.paths import DOCS_DIR
+from macros.model.model import Model, load_model
+from macros.school.schema import School
 
 REVIEW_WARNING_DAYS = 30
 _REFERENCE = re.compile(r"\]\[([a-z0-9-]+)\]")

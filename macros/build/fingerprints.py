@@ -14,11 +14,12 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from macros.paths import PACKAGE_DIR
+
 FINGERPRINT_FILE = ".policy-fingerprint"
-SUMMARY_FILE = ".policy-summary.json"      # what the landing page lists (macros/landing.py)
 PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin", "Markdown", "pymdown-extensions",
             "Jinja2", "Pygments", "pydantic", "PyYAML")
-MACROS_DIR = Path(__file__).resolve().parent
+MACROS_DIR = PACKAGE_DIR
 SKIP_PARTS = {"__pycache__"}
 
 
@@ -78,26 +79,3 @@ def stored_fingerprint(site_dir: Path) -> tuple[str | None, list[str]]:
 def write_fingerprint(site_dir: Path, fingerprint: str, shared_assets: list[str]) -> None:
     text = "\n".join([fingerprint, *sorted(shared_assets)]) + "\n"
     (Path(site_dir) / FINGERPRINT_FILE).write_text(text, encoding="ascii")
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def write_summary(site_dir: Path, school, school_file: Path) -> None:
-    """The school's name and next review, and a digest of the file they were read from."""
-    summary = {"name": school.school.name, "next_review": str(school.dates.next_review),
-               "school_sha256": file_digest(school_file)}
-    (Path(site_dir) / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
-
-
-def read_summary(site_dir: Path, school_file: Path) -> dict | None:
-    """The stored summary, if it was written from the school file as it is now."""
-    try:
-        summary = json.loads((Path(site_dir) / SUMMARY_FILE).read_text(encoding="utf-8"))
-        if summary.get("school_sha256") == file_digest(school_file):
-            return summary
-    except (OSError, ValueError, AttributeError):
-        pass
-    return None

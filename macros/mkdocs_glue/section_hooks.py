@@ -16,8 +16,8 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
 from macros.errors import PolicyError, Problem
-from macros.loader import load_school, school_path
-from macros.model import load_model
+from macros.school.loader import load_school, school_path
+from macros.model.model import load_model
 
 
 def _omitted_sections() -> set[str]:

@@ -20,7 +20,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-TEMPLATES = Path(__file__).parent / "templates"
+from macros.paths import TEMPLATES_DIR
+
+TEMPLATES = TEMPLATES_DIR
 RECORD_FILE = "policy.json"
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator,
                       Field, StringConstraints, Tag, WithJsonSchema, model_validator)
 
-from .dates import DateFormatError, PolicyDate, parse_policy_date
+from macros.school.dates import DateFormatError, PolicyDate, parse_policy_date
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PASSAGE_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$"

@@ -7,11 +7,11 @@ issue: each passage's name and fingerprint (a hash of its words), nothing else.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PolicyError, Problem
-from .model import DOCS_DIR, Model
+from macros.errors import PolicyError, Problem
+from macros.paths import DOCS_DIR
+from macros.model.model import Model
 
 HISTORY_DIR_NAME = "model-history"
 
@@ -51,40 +51,3 @@ def read_snapshot(issue: int, folder: Path | None = None) -> dict[str, str] | No
     except (ValueError, KeyError, TypeError) as error:
         raise PolicyError(Problem(f"docs/{HISTORY_DIR_NAME}/{path.name}", f"cannot read this snapshot "
                                   f"({error}); write it again with `policy snapshot --force`")) from None
-
-
-@dataclass(frozen=True)
-class ModelChange:
-    passage: str
-    group: str       # the part of passages: that touches it: omit, add_after, replace, fill
-    reviewed: int    # the issue the school reviewed
-    current: int     # the model's issue now
-    what: str        # "changed" or "new"
-
-
-def touched_passages(school) -> list[tuple[str, str]]:
-    edits = school.passages
-    found = [(name, "omit") for name in edits.omit]
-    for group in ("add_after", "replace", "fill"):
-        found += [(name, group) for name in getattr(edits, group)]
-    return found
-
-
-def model_changes(school, model: Model, folder: Path | None = None) -> list[ModelChange]:
-    """Passages the school touched whose model text differs from the issue it last reviewed."""
-    reviewed = school.model_reviewed
-    if reviewed is None:
-        return []
-    before = read_snapshot(reviewed, folder)
-    if before is None:
-        return []
-    changes = []
-    for name, group in touched_passages(school):
-        passage = model.passages.get(name)
-        if passage is None:
-            continue
-        if name not in before:
-            changes.append(ModelChange(name, group, reviewed, model.issue, "new"))
-        elif before[name] != passage.fingerprint:
-            changes.append(ModelChange(name, group, reviewed, model.issue, "changed"))
-    return changes

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import PolicyError, Problem
-from .model import Link, Model
-from .passages import Edits, apply_edits
-from .schema import Holder, School, Vacancy
+from macros.errors import PolicyError, Problem
+from macros.model.model import Link, Model
+from macros.model.passages import Edits, apply_edits
+from macros.school.schema import Holder, School, Vacancy
 
 ROLE_NAMES = ("designated_teacher", "designated_governor", "safeguarding_lead")
 VAGUE_LINK_TEXT = {"here", "website", "guidance", "toolkit", "checklist", "link", "this", "click here"}

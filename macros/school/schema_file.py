@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import SCHOOLS_DIR
-from .schema import School
+from macros.paths import SCHOOLS_DIR
+from macros.school.schema import School
 
 SCHEMA_PATH = SCHOOLS_DIR / "schema.json"
 

@@ -10,14 +10,15 @@ import re
 
 from markupsafe import Markup
 
-from .context import PageContext, build_context
-from .diff import differences, render_markdown
-from .errors import PolicyError, Problem
-from .loader import school_path, load_school
-from .model import DOCS_DIR, load_model
-from .output_hooks import PRINT_PAGE, PRINT_PLACEHOLDER, PRINT_SECTIONS_META
-from .passages import demote_headings
-from . import pages
+from macros.render.context import PageContext, build_context
+from macros.render.differences import differences, render_markdown
+from macros.errors import PolicyError, Problem
+from macros.school.loader import school_path, load_school
+from macros.paths import DOCS_DIR
+from macros.model.model import load_model
+from macros.mkdocs_glue.output_hooks import PRINT_PAGE, PRINT_PLACEHOLDER, PRINT_SECTIONS_META
+from macros.model.passages import demote_headings
+from macros.render import pages
 
 _ATTRIBUTE_LIST = re.compile(r"\s*\{:[^}]*\}\s*$")
 

@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from .errors import PolicyError, Problem
+from macros.errors import PolicyError, Problem
 
 NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+"
 MARKER_LINE = re.compile(rf"^(?P<indent>[ ]*)\{{:\s*#(?P<id>{NAME})(?P<classes>(?:\s+\.[a-z0-9-]+)*)\s*\}}\s*$")

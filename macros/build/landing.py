@@ -7,16 +7,42 @@ by plain `mkdocs build`, or its school file edited since) is read from its schoo
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .errors import PolicyError
-from .fingerprint import read_summary
-from .loader import load_school, school_path
-from .model import load_model
+from macros.paths import TEMPLATES_DIR
+from macros.errors import PolicyError
+from macros.school.loader import load_school, school_path
+from macros.model.model import load_model
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = TEMPLATES_DIR
+SUMMARY_FILE = ".policy-summary.json"
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_summary(site_dir: Path, school, school_file: Path) -> None:
+    """The school's name and next review, and a digest of the file they were read from."""
+    summary = {"name": school.school.name, "next_review": str(school.dates.next_review),
+               "school_sha256": file_digest(school_file)}
+    (Path(site_dir) / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+
+
+def read_summary(site_dir: Path, school_file: Path) -> dict | None:
+    """The stored summary, if it was written from the school file as it is now."""
+    try:
+        summary = json.loads((Path(site_dir) / SUMMARY_FILE).read_text(encoding="utf-8"))
+        if summary.get("school_sha256") == file_digest(school_file):
+            return summary
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
 
 
 def write_landing(out_dir: Path) -> Path:

@@ -56,8 +56,9 @@ import types
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import platform
-from .shared_assets import SHARED_PLUGIN
+from macros import platform
+from macros.mkdocs_glue.shared_assets import SHARED_PLUGIN
+from macros.paths import CACHE_DIR
 
 PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0"}
 # On ProperDocs (macros/platform.py) the patched modules are its own: that release too.
@@ -174,7 +175,7 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("POLICY_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured.strip() else None
-    return Path(__file__).resolve().parent.parent / ".cache" / "templates"
+    return CACHE_DIR / "templates"
 
 
 def _add_bytecode_cache(env, key: tuple) -> None:

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .context import ROLE_NAMES, inline_text
-from .model_history import ModelChange, model_changes
-from .model import Model
-from .schema import Choices, School, Vacancy
+from macros.render.context import ROLE_NAMES, inline_text
+from macros.render.model_changes import ModelChange, model_changes
+from macros.model.model import Model
+from macros.school.schema import Choices, School, Vacancy
 
 SHORT = 140
 KINDS = {  # kind: (heading on the page / in the terminal, what the school did)

@@ -50,7 +50,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from .errors import PolicyError, Problem
+from macros.errors import PolicyError, Problem
 
 SHARED_ASSETS = "shared-assets"
 # The plugin's name as an mkdocs plugin (the entry point in pyproject.toml).

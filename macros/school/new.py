@@ -12,10 +12,11 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from .errors import PolicyError, Problem
-from .loader import display_path, load_school
-from .model import Model, load_model, schools_dir
-from .schema import SLUG_RE
+from macros.errors import PolicyError, Problem
+from macros.school.loader import display_path, load_school
+from macros.model.model import Model, load_model
+from macros.paths import schools_dir
+from macros.school.schema import SLUG_RE
 
 ROLE_FLAGS = {  # role: (flag, question)
     "designated_teacher": ("--designated-teacher", "Designated Teacher for CLA and PLA"),

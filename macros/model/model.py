@@ -1,27 +1,16 @@
 """The authority's model policy: its sections, named passages, links and metadata in `docs/`."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from .errors import PolicyError, Problem
-from .passages import Passage, passages_in
+from macros.errors import PolicyError, Problem
+from macros.paths import DOCS_DIR, MKDOCS_YML, PROJECT_DIR
+from macros.model.passages import Passage, passages_in
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DOCS_DIR = PROJECT_DIR / "docs"
-SCHOOLS_DIR = PROJECT_DIR / "schools"
-SCHOOLS_DIR_VARIABLE = "POLICY_SCHOOLS_DIR"
-
-
-def schools_dir() -> Path:
-    """Where school files live: schools/, or the folder named by POLICY_SCHOOLS_DIR (tests, forks)."""
-    override = os.environ.get(SCHOOLS_DIR_VARIABLE)
-    return Path(override) if override else SCHOOLS_DIR
-MKDOCS_YML = PROJECT_DIR / "mkdocs.yml"
 
 # Pages the builder generates around the policy; they are not part of the model's text.
 SITE_PAGES = {"print.md", "whos-who.md", "differences.md", "accessibility.md"}

@@ -13,9 +13,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .errors import PolicyError, Problem
-from .model import PROJECT_DIR, Model, load_model, schools_dir as default_schools_dir
-from .schema import PASSAGE_RE, SLUG_RE, FieldProblem, School
+from macros.errors import PolicyError, Problem
+from macros.paths import PROJECT_DIR, schools_dir as default_schools_dir
+from macros.model.model import Model, load_model
+from macros.school.schema import PASSAGE_RE, SLUG_RE, FieldProblem, School
 
 MAX_FILE_BYTES = 100_000
 UNION_TAGS = {"holders", "vacancy", "str", "list[str]"}
