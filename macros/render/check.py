@@ -23,7 +23,6 @@ REVIEW_WARNING_DAYS = 30
 _REFERENCE = re.compile(r"\]\[([a-z0-9-]+)\]")
 
 
-FORMATS = ("auto", "text", "github")
 # GitHub's annotation levels for ours; `ok` is no annotation, only a line in the log.
 _GITHUB_LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -38,10 +37,6 @@ class Finding:
 class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-
-    @property
-    def lines(self) -> list[str]:
-        return [text_line(finding) for finding in self.findings]
 
 
 def text_line(finding: Finding) -> str:
@@ -125,23 +120,22 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
         file = display_path(path)
         data, positions = read_yaml(path)
 
-        def found(level: str, message: str, *field_path) -> None:
-            line, column = _located(positions, *field_path) if field_path else (None, None)
-            name = ".".join(str(part) for part in field_path)
+        def found(level: str, message: str, name: str = "", path: tuple = ()) -> None:
+            """A finding on the line where the field at `path` is written (the file, without one)."""
+            line, column = _located(positions, *path) if path else (None, None)
             report.findings.append(Finding(level, Problem(file, message, name, line, column)))
 
         notice = review_notice(school, today)
         if notice:
-            found("warning", notice, "dates", "next_review")
+            found("warning", notice, "dates.next_review", ("dates", "next_review"))
         for change in model_changes(school, model):
             current = model.passages[change.passage]
             message = (f"model changed since your last review (issue {change.reviewed}): "
                        + ("this passage is new" if change.what == "new" else "its wording is now")
                        + f" in issue {change.current}: \"{plain(current.text, words=words_of(school, model))}\"; "
                        f"read it, then set model_reviewed: {model.issue}")
-            report.findings.append(Finding("warning", Problem(
-                file, message, f"passages.{change.group}.{change.passage}",
-                *_located(positions, *_passage_path(data, change.group, change.passage)))))
+            found("warning", message, f"passages.{change.group}.{change.passage}",
+                  _passage_path(data, change.group, change.passage))
         missing = links_without_address(school, model)
         if missing:
             found("note", f"{len(missing)} references have no web address yet and show as plain text: "
