@@ -47,9 +47,9 @@ test: $(VENV)/.test-deps system-deps
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 # ProperDocs in place of mkdocs: its own venv, the same pins plus properdocs (material and
-# mkdocs-macros still install mkdocs 1.6.1 as their dependency; macros/__init__.py makes every
+# mkdocs-macros still install mkdocs 1.6.1 as their dependency; macros/platform.py makes every
 # `mkdocs` import load ProperDocs instead when it is installed).
-$(PROPERDOCS_VENV)/.test-deps: pyproject.toml constraints.txt
+$(PROPERDOCS_VENV)/.test-deps: pyproject.toml constraints.txt | $(BIN)/policy
 	$(PYTHON) -m venv $(PROPERDOCS_VENV)
 	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints.txt \
 	  -e '.[test,properdocs]'
