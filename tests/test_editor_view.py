@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from macros import platform
 from macros.importing.names import SHOW_NAMES_VARIABLE
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -19,7 +20,7 @@ def _styles(html: str) -> list[str]:
 
 def test_editor_view_labels_every_passage_with_its_name(tmp_path):
     env = dict(os.environ, SCHOOL="westfield", NO_MKDOCS_2_WARNING="1", **{SHOW_NAMES_VARIABLE: "1"})
-    subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "-q", "-d", str(tmp_path / "site")],
+    subprocess.run([str(Path(sys.executable).with_name(platform.name())), "build", "-q", "-d", str(tmp_path / "site")],
                    cwd=PROJECT, env=env, check=True)
     page = (tmp_path / "site" / "intention" / "index.html").read_text(encoding="utf-8")
     [style] = _styles(page)
