@@ -21,7 +21,7 @@ import sys, warnings
 sys.modules["fcntl"] = sys.modules["resource"] = None   # as on Windows: importing them fails
 warnings.filterwarnings("ignore", "only soft file lock", UserWarning)  # filelock, on a Unix without fcntl
 from macros import cli
-import macros.publish.publishing
+import macros.publish.command, macros.publish.assemble, macros.publish.shards  # every publishing module
 build = cli.main(["build", "good", "--out", sys.argv[1], "--jobs", "2"])
 check = cli.main(["check", "good"])
 print("exit codes", build, check)
