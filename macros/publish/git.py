@@ -96,6 +96,10 @@ class BlobWriter:
     def file(self, path: str, source: Path) -> None:
         self._pending[path] = Path(source)
 
+    def discard(self, prefix: str) -> None:
+        """Forget the files collected under `prefix` (a folder path ending in /)."""
+        self._pending = {p: f for p, f in self._pending.items() if not p.startswith(prefix)}
+
     def write(self) -> dict[str, tuple[str, str]]:
         """Every collected file as branch path -> (mode, blob id); the collection is emptied."""
         paths = list(self._pending)

@@ -8,10 +8,12 @@ ratification, the default 2) stay whole; every older one is *retired*, which kee
   header (and version menu), footer and the policy's text as they were; only its site
   navigation and search, which led to pages the version no longer has, are taken out,
 - its `policy.json` (marked `"retired": true`) and so its row on the history page,
-- its "What changed" page, if it has one, and its own `assets/` if it was published before
-  the assets were shared (the print page needs them),
+- its own `assets/` if it was published before the assets were shared (the print page
+  needs them),
 
-and replaces every other page with a small redirect to the print page, so an old address
+and replaces every other page with a small redirect to the print page (its "What changed"
+page goes too: both print pages it compared are kept, so `policy diff --since` can still
+tell the difference), so an old address
 (a bookmark, a citation in a letter) still lands on that version's text. Its search index
 goes. A retired version is about 55 KB. Retiring happens inside the same commit as the
 publish that made a version old, and never undoes itself: publishing an old version again
@@ -27,7 +29,7 @@ from macros.errors import PolicyError, Problem
 
 DEFAULT_KEEP = 2
 PRINT_PAGE = "print/index.html"
-KEPT_FILES = (PRINT_PAGE, "policy.json", "changes/index.html")
+KEPT_FILES = (PRINT_PAGE, "policy.json")
 KEPT_FOLDERS = ("assets/",)
 RETIRED_TEMPLATE = """<!doctype html><html lang="en-GB"><meta charset="utf-8"><title>Version {version}</title>\
 <meta http-equiv="refresh" content="0; url={href}"><link rel="canonical" href="{href}">\

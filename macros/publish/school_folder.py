@@ -158,6 +158,7 @@ def _retire(reader: Reader, blobs: BlobWriter, slug: str, version: str,
     """Keep the print page and records of `version`; every other page forwards to the print page."""
     for path in [p for p in add if p.startswith(f"{slug}/{version}/")]:
         del add[path]
+    blobs.discard(f"{slug}/{version}/")
     for path, entry in files.items():
         printed = reader.blob(entry[1]) if path == PRINT_PAGE else None
         if printed is not None:
@@ -168,6 +169,6 @@ def _retire(reader: Reader, blobs: BlobWriter, slug: str, version: str,
             page = retired_page(path, version)
             if page is not None:
                 blobs.text(f"{slug}/{version}/{path}", page)
-    raw[version] = dict(raw[version], retired=True)
+    raw[version] = {**{k: v for k, v in raw[version].items() if k != "changes_since"}, "retired": True}
     if f"{slug}/{version}" not in remove:
         remove.append(f"{slug}/{version}")
