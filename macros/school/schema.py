@@ -6,10 +6,11 @@ model text (does this passage exist?) live in `loader.py`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Literal, Union
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator,
-                      Field, StringConstraints, Tag, WithJsonSchema, model_validator)
+                      Field, PrivateAttr, StringConstraints, Tag, WithJsonSchema, model_validator)
 
 from macros.school.dates import DateFormatError, PolicyDate, parse_policy_date
 
@@ -41,6 +42,24 @@ def _plain(value: str) -> str:
     return value
 
 
+def _visible(value: str) -> str:
+    """A short text must show something, not only invisible characters (a zero-width space)."""
+    _plain(value)
+    if not any(unicodedata.category(c)[0] in "LNPS" for c in value):
+        raise ValueError("this shows nothing (only spaces or invisible characters); write the text, "
+                         "or remove the field")
+    return value
+
+
+def _name(value: str) -> str:
+    """A name must have a letter a reader can see."""
+    _visible(value)
+    if not any(unicodedata.category(c)[0] == "L" for c in value):
+        raise ValueError("a name must have at least one letter a reader can see (this has only "
+                         "digits, punctuation, spaces or invisible characters); write the name")
+    return value
+
+
 _IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
 
 
@@ -62,7 +81,9 @@ def _markdown(value: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
-                 AfterValidator(_plain)]
+                 AfterValidator(_visible)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+                 AfterValidator(_name)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000),
                      AfterValidator(_markdown)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True,
@@ -90,9 +111,9 @@ class Strict(BaseModel):
 
 
 class SchoolInfo(Strict):
-    name: Text = Field(description="The school's full name as it appears in running text, "
+    name: Name = Field(description="The school's full name as it appears in running text, "
                                    "e.g. Westfield Primary School and Nursery.")
-    short_name: Text | None = Field(None, description="A short name, e.g. Hartsfield School.")
+    short_name: Name | None = Field(None, description="A short name, e.g. Hartsfield School.")
     setting: Literal["school", "centre"] = Field(
         "school", description="What the policy calls the setting: school, or centre for a "
                               "short-stay centre.")
@@ -102,7 +123,7 @@ class SchoolInfo(Strict):
 
 
 class Holder(Strict):
-    name: Text = Field(description="The person's name, e.g. Emma Leach.")
+    name: Name = Field(description="The person's name, e.g. Emma Leach.")
     title: Text | None = Field(None, description="Their job title, e.g. Headteacher.")
     pronoun: Literal["she", "he", "they"] | None = Field(
         None, description="How the policy refers to them: she, he or they.")
@@ -226,3 +247,20 @@ class School(Strict):
     passages: Passages = Passages()
     sections: dict[SectionName, LongText] = Field(
         {}, description="Last resort: a whole section in the school's own Markdown.")
+
+    # Where the school was read from, and where each field is written in it (for messages
+    # about edits that take effect nowhere, found after validation).
+    _file: str = PrivateAttr("")
+    _positions: dict = PrivateAttr(default_factory=dict)
+
+    def with_source(self, file: str, positions: dict) -> "School":
+        self._file, self._positions = file, positions
+        return self
+
+    @property
+    def source_file(self) -> str:
+        return self._file
+
+    @property
+    def source_positions(self) -> dict:
+        return self._positions
