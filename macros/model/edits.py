@@ -98,6 +98,9 @@ def apply_edits(markdown: str, edits: Edits) -> Applied:
             out.extend(block.lines)
             continue
         inside = spans_in(passage.text)
+        if SCHOOL_LIST in passage.classes and not edits.fill.get(passage.id):
+            removed(inside, "unfilled", passage.id)   # not shown: there is nothing to leave out
+            continue
         if passage.id in edits.omit:
             applied.effects.append(Effect("omit", passage.id))
             removed(inside, "omit", passage.id)
@@ -105,9 +108,7 @@ def apply_edits(markdown: str, edits: Edits) -> Applied:
                 skip_below = (passage.level, passage.id)
             continue
         if SCHOOL_LIST in passage.classes:
-            if not _school_list(block, edits, out, applied):
-                removed(inside, "unfilled", passage.id)
-                continue
+            _school_list(block, edits, out, applied)
         elif passage.id in edits.replace:
             removed(inside, "replace", passage.id)
             out.extend(_reworded(block, edits.replace[passage.id]))
@@ -129,12 +130,10 @@ def _reworded(block: Block, new: str) -> list[str]:
     return shaped[1:] if passage.kind == "paragraph" else shaped
 
 
-def _school_list(block: Block, edits: Edits, out: list[str], applied: Applied) -> bool:
-    """A list only the school fills: shown with the school's items, or not at all."""
+def _school_list(block: Block, edits: Edits, out: list[str], applied: Applied) -> None:
+    """A list only the school fills, with the school's items (and its lead-in reworded)."""
     passage = block.passage
-    items = edits.fill.get(passage.id)
-    if not items:
-        return False
+    items = edits.fill[passage.id]
     if passage.id in edits.replace:
         lead_in = _reworded(block, edits.replace[passage.id])
         out.extend(line for line in lead_in if not line.lstrip().startswith("{:"))
@@ -146,7 +145,6 @@ def _school_list(block: Block, edits: Edits, out: list[str], applied: Applied) -
     for n, item in enumerate(items, 1):
         out.extend(_as_block(item, f"{passage.id}.item-{n}", "item", nested))
     applied.effects.append(Effect("fill", passage.id, anchor=passage.id))
-    return True
 
 
 _ONE_PARAGRAPH = ("words added after a sentence join that sentence's paragraph, so they must be "

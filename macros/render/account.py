@@ -15,7 +15,7 @@ from macros.errors import Problem
 from macros.model.edits import SCHOOL_LIST, Applied, Effect
 from macros.model.model import Model
 from macros.school.schema import School
-from macros.school.yaml_reader import field_name, position_of
+from macros.school.yaml_reader import KEY, field_name, position_of
 
 # What the model's conditions ({% if … %}) mean in a school file's words.
 _CONDITIONS = {
@@ -85,7 +85,8 @@ class EditAccount:
     def problems(self, file: str, positions: dict) -> list[Problem]:
         found = []
         for entry, why in self.missed:
-            line, column = position_of(entry.path, positions) or (None, None)
+            line, column = (positions.get((KEY,) + entry.path) or position_of(entry.path, positions)
+                            or (None, None))
             found.append(Problem(file, f"this takes effect nowhere: {why}", entry.field, line, column))
         return found
 

@@ -1,10 +1,12 @@
-"""`policy check`: every problem in every school file, plus what the editor should look at."""
+"""`policy check`: every problem in every school file (the account of its edits included),
+plus what the editor should look at."""
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from macros.render.context import build_context
 from macros.render.differences import plain, words_of
 from macros.errors import PolicyError
 from macros.render.model_changes import model_changes
@@ -50,6 +52,7 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
     for slug in slugs or all_slugs():
         try:
             school = load_school(school_path(slug), model)
+            build_context(school, model)     # every edit must land on a page (the account)
         except PolicyError as error:
             report.failed.append(slug)
             report.lines += [f"error: {problem}" for problem in error.problems]
