@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from macros.model.model import Model
+from macros.model.passages import spans_in
 from macros.render.account import EditAccount
 from macros.render.context import build_context, inline_text
 from macros.render.model_changes import ModelChange, model_changes
@@ -103,8 +104,18 @@ def _page(section: str) -> str:
     return "../" if section == "index" else f"../{section}/"
 
 
-def _first_shown_passage_using(model: Model, account: EditAccount, placeholder: str) -> str | None:
-    return next((name for name, p in model.passages.items() if placeholder in p.text and account.shown(name)), None)
+def _first_shown_passage_using(model: Model, account: EditAccount, school: School, words: str) -> str | None:
+    """The first passage on the school's pages whose text, as the pages show it, holds `words`."""
+    for name, passage in model.passages.items():
+        if words not in passage.text or not account.shown(name):
+            continue
+        text = school.passages.replace.get(name, passage.text)
+        for span in spans_in(text):
+            if not account.shown(span.id):
+                text = text.replace(span.text, "")
+        if words in text:
+            return name
+    return None
 
 
 def _choices(school: School, model: Model, account: EditAccount) -> list[Departure]:
@@ -113,7 +124,7 @@ def _choices(school: School, model: Model, account: EditAccount) -> list[Departu
     approaches = model.behaviour_approaches
 
     def add(name: str, model_text: str, school_text: str, placeholder: str) -> None:
-        passage = _first_shown_passage_using(model, account, placeholder)
+        passage = _first_shown_passage_using(model, account, school, placeholder)
         section = model.passage_section.get(passage or "")
         found.append(Departure("choice", name, section, model_text, school_text,
                                f"{_page(section)}#{passage}" if passage else None))
@@ -175,11 +186,13 @@ def _links(school: School, model: Model, account: EditAccount) -> list[Departure
         entry = model.links.get(key)
         if entry is None:
             continue
-        passage = _first_shown_passage_using(model, account, f"][{key}]")
-        section = model.passage_section.get(passage or "")
+        passage = _first_shown_passage_using(model, account, school, f"][{key}]")
+        if passage is None:
+            continue        # no page shows this document, so the address changes nothing
+        section = model.passage_section.get(passage)
         found.append(Departure("link", entry.title, section,
                                entry.url or "no web address: shown as plain text", url,
-                               f"{_page(section)}#{passage}" if passage else None))
+                               f"{_page(section)}#{passage}"))
     return found
 
 
