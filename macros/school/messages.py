@@ -9,7 +9,7 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from macros.errors import Problem
-from macros.school.schema import FieldProblem, School
+from macros.school.schema import ACADEMIC_YEAR_RE, VERSION_RE, FieldProblem, School
 from macros.school.yaml_reader import KEY, YamlFile, field_name, position_of, shown
 
 UNION_TAGS = {"holders", "vacancy", "str", "list[str]"}
@@ -79,6 +79,9 @@ def _describe(error: dict, path: tuple, source: YamlFile) -> str:
         most = f"; at most {limit:,}" if limit else ""
         return f"this is too long ({len(str(value)):,} characters{most}); shorten it"
     if kind in ("string_type", "str_type"):
+        pattern = _PATTERNS.get(path[-1]) if path else None
+        if path in source.read_as and pattern and not re.match(pattern, written):
+            return _pattern_message(path, found)
         if path in source.read_as and path and isinstance(path[-1], str):
             return (f"YAML reads {written} as {source.read_as[path]}, not as text; put it in quotes: "
                     f"{path[-1]}: \"{written}\"")
@@ -118,6 +121,7 @@ def _found(value: Any, path: tuple, source: YamlFile) -> str:
 
 
 _PATTERN_FIELDS = {"version", "email", "website", "designated_teacher_year"}
+_PATTERNS = {"version": VERSION_RE, "designated_teacher_year": ACADEMIC_YEAR_RE}
 
 
 def _pattern_message(path: tuple, found: Any) -> str:

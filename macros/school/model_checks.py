@@ -134,15 +134,16 @@ def _model_reviewed_problem(source: YamlFile, model: Model, file: str, history: 
     if value is None or path not in source.written:
         return None
     issues = model_issues(model, history)
-    listed = ", ".join(str(i) for i in issues)
+    listed = (f"the only issue on record is {model.issue}, the current one" if issues == [model.issue] else
+              f"the issues on record are {', '.join(str(i) for i in issues)}, and the current one is {model.issue}")
     like = f"model_reviewed: {model.issue}"
     line, column = source.positions.get(path, (None, None))
     if isinstance(value, bool):
-        return Problem(file, f"expected the number of a model issue, found '{source.written[path]}'; the model's "
-                             f"issues are {listed}: write the one you last reviewed against, like {like}",
+        return Problem(file, f"expected the number of a model issue, found '{source.written[path]}'; {listed}: "
+                             f"write the issue you last reviewed against, like {like}",
                        "model_reviewed", line, column)
     if isinstance(value, int) and value >= 1 and value not in issues:
-        return Problem(file, f"the model has had no issue {value}; its issues are {listed} (the current one "
-                             f"is {model.issue}): write the one you last reviewed against, like {like}",
+        return Problem(file, f"the model has had no issue {value}; {listed}: write the issue you last "
+                             f"reviewed against, like {like}",
                        "model_reviewed", line, column)
     return None

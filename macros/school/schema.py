@@ -17,6 +17,7 @@ from macros.school.dates import DateFormatError, PolicyDate, parse_policy_date
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PASSAGE_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$"
 VERSION_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+ACADEMIC_YEAR_RE = r"^\d{4}[/-]\d{2,4}$"
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -53,7 +54,7 @@ def _visible(value: str) -> str:
 
 def _name(value: str) -> str:
     """A name must have a letter a reader can see."""
-    _visible(value)
+    _plain(value)
     if not any(unicodedata.category(c)[0] == "L" for c in value):
         raise ValueError("a name must have at least one letter a reader can see (this has only "
                          "digits, punctuation, spaces or invisible characters); write the name")
@@ -158,7 +159,7 @@ class Dates(Strict):
     ratified_by: Text | None = Field(None, description="Who approved it, e.g. Full Governing Body.")
     reviewed: Date | None = Field(None, description="When it was last reviewed.")
     next_review: Date = Field(description="When it must next be reviewed.")
-    designated_teacher_year: Annotated[str, StringConstraints(pattern=r"^\d{4}[/-]\d{2,4}$")] | None = Field(
+    designated_teacher_year: Annotated[str, StringConstraints(pattern=ACADEMIC_YEAR_RE)] | None = Field(
         None, description="The academic year the Designated Teacher holds the post, e.g. 2023/24.")
     behaviour_policy_reviewed: Date | None = Field(
         None, description="When the school's behaviour policy was last reviewed.")

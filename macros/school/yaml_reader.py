@@ -50,6 +50,7 @@ class YamlFile:
     written: dict[tuple, str] = field(default_factory=dict)   # each scalar's text, as written
     read_as: dict[tuple, str] = field(default_factory=dict)   # unquoted scalars YAML read as non-text
     problems: list[Problem] = field(default_factory=list)     # problems that leave the data readable
+    tags: dict[tuple[int, int], str] = field(default_factory=dict)   # explicit tags, by where they are
 
 
 def field_name(path: tuple) -> str:
@@ -100,10 +101,10 @@ def read_yaml_file(path: Path, file: str) -> YamlFile:
     problems = _character_problems(text, file)
     if problems:
         raise PolicyError(problems)
-    root = _parse(text, file)
+    result = YamlFile(None)
+    root = _parse(text, file, result.tags)
     if root is None:
         raise PolicyError(Problem(file, "the file is empty; start from `policy new <slug>`"))
-    result = YamlFile(None)
     try:
         result.data = _to_python(root, (), result, yaml.SafeLoader(""), file)
     except RecursionError:
@@ -127,9 +128,9 @@ def _character_problems(text: str, file: str) -> list[Problem]:
     return problems
 
 
-def _parse(text: str, file: str) -> yaml.Node | None:
-    """The file's node tree, after refusing what a school file never needs."""
-    problems = []
+def _parse(text: str, file: str, tags: dict) -> yaml.Node | None:
+    """The file's node tree, after refusing what a school file never needs (explicit tags are
+    collected in `tags`, to be refused at their fields)."""
     depth = 0
     try:
         for token in yaml.scan(text, Loader=_Base):
@@ -138,10 +139,7 @@ def _parse(text: str, file: str) -> yaml.Node | None:
                                               "school file; write the value out in full", token.start_mark))
             if isinstance(token, yaml.TagToken):
                 handle, suffix = token.value
-                tag = (handle or "") + suffix
-                problems.append(_mark(file, f"the tag {tag} is not allowed in a school file; delete it and "
-                                            "write the value plainly (put text that looks like a number, "
-                                            "a date or true/false in quotes)", token.start_mark))
+                tags[(token.start_mark.line, token.start_mark.column)] = (handle or "") + suffix
             elif isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
                                     yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
                 depth += 1
@@ -151,8 +149,6 @@ def _parse(text: str, file: str) -> yaml.Node | None:
                                                   "check the brackets and the indentation", token.start_mark))
             elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
                 depth -= 1
-        if problems:
-            raise PolicyError(problems)
         loader = _Loader(text)
         try:
             return loader.get_single_node()
@@ -172,6 +168,13 @@ def _to_python(node: yaml.Node, path: tuple, result: YamlFile, constructor: yaml
     start = node.start_mark
     result.positions[path] = (start.line + 1, start.column + 1)
     here = field_name(path)
+    tag = result.tags.get((start.line, start.column))
+    if tag is not None:
+        value = (f"without it: {shown(node.value)} (in quotes if it is text that looks like a number, "
+                 "a date or true/false)") if isinstance(node, yaml.ScalarNode) else "without it"
+        result.problems.append(_mark(file, f"the tag {tag} is not allowed in a school file; write the value "
+                                           f"{value}", start, here))
+        return None
     if isinstance(node, yaml.MappingNode):
         mapping: dict = {}
         for key_node, value_node in node.value:
@@ -192,9 +195,10 @@ def _to_python(node: yaml.Node, path: tuple, result: YamlFile, constructor: yaml
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, path + (i,), result, constructor, file) for i, item in enumerate(node.value)]
     result.written[path] = node.value
-    if node.style is None and node.tag in _READ_AS:
+    plain = not node.style      # libyaml gives '' and PyYAML None for an unquoted scalar
+    if plain and node.tag in _READ_AS:
         result.read_as[path] = _READ_AS[node.tag]
-    if node.style is None and node.value.lower() in AMBIGUOUS_WORDS:
+    if plain and node.value.lower() in AMBIGUOUS_WORDS:
         result.problems.append(_mark(file, f"a bare {node.value} means true or false to some YAML readers "
                                            "and the word itself to others; write true or false, or put "
                                            f"the word in quotes (\"{node.value}\")", start, here))
