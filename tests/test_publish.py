@@ -257,7 +257,7 @@ def _refs(pages) -> tuple[str, str]:
     (dict(slug="no-such-school"), "no such school file"),
     (dict(slug=SLUG, version="../escape"), "cannot be used as a version"),
     (dict(slug=SLUG, version="2024/25"), "cannot be used as a version"),
-    (dict(slug=SLUG, alias="la test"), "cannot be used as a alias"),
+    (dict(slug=SLUG, alias="la test"), "'la test' cannot be used as an alias: it becomes part of the web address"),
     (dict(slug=SLUG, remote="nowhere"), "there is no git remote 'nowhere'"),
     (dict(slug="broken"), "broken.yml"),
 ])

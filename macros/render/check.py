@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from macros.render.context import build_context
 from macros.render.differences import plain, words_of
 from macros.errors import PolicyError
-from macros.render.model_changes import model_changes
+from macros.render.model_changes import change_note, model_changes
 from macros.school.loader import all_slugs, load_school, school_path
 from macros.paths import DOCS_DIR
 from macros.model.model import Model, load_model
@@ -61,14 +61,14 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
         notice = review_notice(school, today)
         if notice:
             report.lines.append(f"warning: {file}: dates.next_review: {notice}")
+        omitted = {name: i for i, name in reversed(list(enumerate(school.passages.omit, 1)))}
         for change in model_changes(school, model):
             current = model.passages[change.passage]
+            field = (f"passages.omit[{omitted[change.passage]}]" if change.group == "omit"
+                     else f"passages.{change.group}.{change.passage}")
             report.lines.append(
-                f"warning: {file}: passages.{change.group}.{change.passage}: model changed since your "
-                f"last review (issue {change.reviewed}): "
-                + ("this passage is new" if change.what == "new" else "its wording is now")
-                + f" in issue {change.current}: \"{plain(current.text, words=words_of(school, model))}\"; "
-                f"read it, then set model_reviewed: {model.issue}")
+                f"warning: {file}: {field}: {change_note(change)}, where it reads: "
+                f"\"{plain(current.text, words=words_of(school, model))}\"; then set model_reviewed: {model.issue}")
         missing = links_without_address(school, model)
         if missing:
             report.lines.append(f"note: {file}: {len(missing)} references have no web address yet and "

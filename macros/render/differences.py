@@ -16,7 +16,7 @@ from macros.model.model import Model
 from macros.model.passages import spans_in
 from macros.render.account import EditAccount
 from macros.render.context import build_context, inline_text
-from macros.render.model_changes import ModelChange, model_changes
+from macros.render.model_changes import ModelChange, change_note, model_changes
 from macros.render.word_diff import marked, shortened, side, word_diff
 from macros.render.wording import (DEFAULT_GOVERNANCE, DEFAULT_SETTING, ROLE_NAMES, governance,
                                    school_words, setting_words)
@@ -243,13 +243,6 @@ def differences(school: School, model: Model, account: EditAccount | None = None
 
 # --- renderers ---------------------------------------------------------------------
 
-def _changed_note(change: ModelChange) -> str:
-    if change.what == "new":
-        return f"model changed since your last review (issue {change.reviewed}): this passage is new in issue {change.current}"
-    return (f"model changed since your last review (issue {change.reviewed}): the model's wording "
-            f"is different in issue {change.current}; read it again")
-
-
 def _terminal_words(d: Departure) -> str:
     if d.kind == "omit":
         return f"[-{d.model_text}-]"
@@ -298,7 +291,7 @@ def render_text(diff: Differences, file: str = "") -> str:
                 if len(d.goes_with) > GOES_WITH_SHOWN:
                     lines.append(f"      and {len(d.goes_with) - GOES_WITH_SHOWN} more")
             if d.changed:
-                lines.append(f"    ! {_changed_note(d.changed)}")
+                lines.append(f"    ! {change_note(d.changed)}")
     if diff.changed:
         lines += ["", f"{len(diff.changed)} passage(s) changed in the model since your last review: "
                       "read them, then set model_reviewed: " f"{model.issue}"]
@@ -368,5 +361,5 @@ def _markdown_item(d: Departure, titles: dict[str, str]) -> list[str]:
             lines.append(f"    - and {len(d.goes_with) - GOES_WITH_SHOWN} more")
         lines.append("")
     if d.changed:
-        lines += [f"    **{inline_text(_changed_note(d.changed).capitalize())}.**", ""]
+        lines += [f"    **{inline_text(change_note(d.changed).capitalize())}.**", ""]
     return lines

@@ -13,7 +13,7 @@ from typing import Any
 
 from macros.errors import Problem
 from macros.model.model import Model
-from macros.model.snapshots import history_dir
+from macros.model import snapshots
 from macros.school.schema import PASSAGE_RE, SLUG_RE
 from macros.school.yaml_reader import KEY, YamlFile, field_name, position_of
 
@@ -123,7 +123,7 @@ def no_such_passage(name: str, model: Model) -> str:
 
 def model_issues(model: Model, history: Path | None = None) -> list[int]:
     """The issues the model has had: the current one and each kept snapshot's."""
-    folder = history or history_dir()
+    folder = history or snapshots.history_dir()
     kept = {int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()} if folder.is_dir() else set()
     return sorted(kept | {model.issue})
 
