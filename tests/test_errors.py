@@ -166,8 +166,8 @@ CASES = [
     Case("bare-y-in-a-list", [("    - intention.deaton-review", "    - y")], field="passages.omit[1]",
          says=["a bare y means true or false to some YAML readers"]),
     Case("shared-folder-name", slug="shared-assets", file="shared-assets.yml",
-         exact="error: schools/shared-assets.yml: a school cannot be called 'shared-assets': a site folder and "
-               "the pages branch keep the files every school's pages share under that name; rename the school file"),
+         exact="error: schools/shared-assets.yml: a school cannot be called 'shared-assets': that folder holds "
+               "the files every school's pages share; rename the school file"),
     Case("edit-that-lands-nowhere", [("    - intention.deaton-review", "    - impact.families")],
          field="passages.add_after.impact.families", line=line_of("    impact.families:"),
          exact=f"error: {F}:{line_of('    impact.families:')}:5: passages.add_after.impact.families: this takes "

@@ -39,9 +39,8 @@ def display_path(path: Path) -> str:
 def refuse_reserved_name(slug: str, file: str) -> None:
     """A school's folder sits beside the shared folder, so no school may take its name."""
     if slug == SHARED_FOLDER:
-        raise PolicyError(Problem(file, f"a school cannot be called '{SHARED_FOLDER}': a site folder "
-                                        "and the pages branch keep the files every school's pages share "
-                                        "under that name; rename the school file"))
+        raise PolicyError(Problem(file, f"a school cannot be called '{SHARED_FOLDER}': that folder holds "
+                                        "the files every school's pages share; rename the school file"))
 
 
 def school_path(slug: str, schools_dir: Path | None = None) -> Path:
