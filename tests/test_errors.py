@@ -429,3 +429,43 @@ def test_one_bad_school_does_not_stop_the_others(built, capsys, monkeypatch, tmp
     assert "built 1 of 2 school sites" in captured.out and "failed: broken" in captured.out
     assert (tmp_path / "out" / "good" / "index.html").is_file()
     assert not (tmp_path / "out" / "broken").exists()
+
+
+def test_an_unquoted_impossible_date_does_not_stop_a_batch_build(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "schools"
+    folder.mkdir()
+    (folder / "good.yml").write_text(BASE, encoding="utf-8")
+    (folder / "broken.yml").write_text(BASE.replace("  next_review: Autumn 2029", "  next_review: 2025-13-01"),
+                                       encoding="utf-8")
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(folder))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["build", "--out", str(tmp_path / "out"), "--jobs", "1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("built 1 of 2 school sites") and "failed: broken" in captured.out
+    assert (f"error: broken: schools/broken.yml:{line_of('  next_review:')}:16: dates.next_review: '2025-13-01' "
+            "is not a real date: there is no month 13; write the month as 01 to 12, or in words, like 1 September "
+            "2024") in captured.err
+    landing = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Oakfield Primary School" in landing
+
+
+def test_policy_diff_reports_an_unquoted_impossible_date(tmp_path, capsys, monkeypatch):
+    (tmp_path / "good.yml").write_text(BASE.replace("  ratified: 3 December 2023", "  ratified: 2024-02-30"),
+                                       encoding="utf-8")
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path))
+    assert cli.main(["diff", "good"]) == 1
+    err = capsys.readouterr().err
+    assert "dates.ratified: '2024-02-30' is not a real date: February 2024 has 29 days" in err
+    assert "Traceback" not in err
+
+
+def test_policy_new_refuses_a_school_named_like_the_shared_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["new", "shared-assets", "--name", "Shared School", "--designated-teacher", "A B",
+                     "--designated-governor", "C D", "--safeguarding-lead", "E F", "--ratified", "May 2024",
+                     "--next-review", "May 2025"]) == 1
+    assert capsys.readouterr().err == (
+        "error: shared-assets.yml: a school cannot be called 'shared-assets': that folder holds the files "
+        "every school's pages share; rename the school file\n")
+    assert list(tmp_path.iterdir()) == []
