@@ -78,6 +78,31 @@ def test_a_filled_list_may_have_its_lead_in_reworded():
     assert {e.group for e in applied.effects} == {"replace", "fill"}
 
 
+NESTED = """- Parent item:
+{: #x.parent }
+    - child one
+    {: #x.child-1 }
+    - child two
+    {: #x.child-2 }
+- Next item
+{: #x.next }
+"""
+
+
+def test_a_list_item_left_out_takes_its_nested_items_with_it():
+    applied = apply_edits(NESTED, Edits(omit={"x.parent"}))
+    assert applied.markdown == "- Next item\n{: #x.next }\n"
+    assert applied.removed == {"x.child-1": ("omit", "x.parent"), "x.child-2": ("omit", "x.parent")}
+
+
+def test_text_added_after_a_list_item_comes_after_its_nested_items():
+    applied = apply_edits(NESTED, Edits(add_after={"x.parent": ["Added."], "x.child-2": ["Third child."]}))
+    assert applied.markdown == (
+        "- Parent item:\n{: #x.parent }\n    - child one\n    {: #x.child-1 }\n    - child two\n"
+        "    {: #x.child-2 }\n    - Third child.\n    {: #x.child-2.added-1 .school-text }\n"
+        "- Added.\n{: #x.parent.added-1 .school-text }\n- Next item\n{: #x.next }\n")
+
+
 def test_several_paragraphs_after_a_span_are_refused():
     applied = apply_edits(PARAGRAPH, Edits(add_after={"intention.span": ["One.\n\nTwo."]}))
     assert applied.effects == []
@@ -170,6 +195,14 @@ def test_a_span_inside_a_reworded_paragraph_is_refused(tmp_path):
         "passages.add_after.intention.deaton-review: this takes effect nowhere: 'intention.deaton-review' is "
         "inside 'intention.most-vulnerable', which passages.replace rewords; put this change into your "
         "wording of 'intention.most-vulnerable' instead")
+
+
+def test_an_edit_of_an_item_inside_an_item_left_out_is_refused(tmp_path):
+    data = good_data(omit=["appendix-1.mh-training"], replace={"appendix-1.mh-training-child-voice": "Ours."})
+    assert refusal(tmp_path, data).endswith(
+        "passages.replace.appendix-1.mh-training-child-voice: this takes effect nowhere: "
+        "'appendix-1.mh-training-child-voice' is inside 'appendix-1.mh-training', which passages.omit leaves "
+        "out; delete this entry, or take 'appendix-1.mh-training' out of passages.omit")
 
 
 def test_a_passage_left_out_twice_is_refused_once(tmp_path):

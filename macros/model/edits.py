@@ -76,11 +76,33 @@ def _passages_of(block: Block) -> list[Passage]:
     return ([block.passage] if block.passage else []) + spans_in(text)
 
 
+def _nested(block: Block, indent: int) -> bool:
+    """Whether a block belongs to the list item indented by `indent` (its nested items and
+    paragraphs, and blank lines between them)."""
+    if block.passage is not None:
+        return block.passage.kind != "heading" and len(block.indent) > indent
+    return all(not line.strip() or len(line) - len(line.lstrip(" ")) > indent for line in block.lines)
+
+
+def _before_blank_lines(out: list[str], lines: list[str]) -> None:
+    """Put `lines` at the end of `out`, before its trailing blank lines."""
+    at = len(out)
+    while at and not out[at - 1].strip():
+        at -= 1
+    out[at:at] = lines
+
+
 def apply_edits(markdown: str, edits: Edits) -> Applied:
-    """Apply a school's edits to rendered model Markdown and turn spans into HTML spans."""
+    """Apply a school's edits to rendered model Markdown and turn spans into HTML spans.
+
+    A heading left out takes its part of the page with it (up to the next heading of the same
+    or a higher level); a list item takes its nested items. Text added after a list item comes
+    after its nested items."""
     applied = Applied("")
     out: list[str] = []
-    skip_below: tuple[int, str] | None = None  # inside an omitted heading's section: (level, heading)
+    skip_below: tuple[int, str] | None = None  # inside an omitted heading's part: (level, heading)
+    skip_item: tuple[int, str] | None = None   # inside an omitted list item: (indent, item)
+    after_items: list[tuple[int, list[str]]] = []  # text to add once an item's nested blocks end
 
     def removed(passages: list[Passage], group: str, by: str) -> None:
         for passage in passages:
@@ -94,6 +116,13 @@ def apply_edits(markdown: str, edits: Edits) -> Applied:
                 removed(_passages_of(block), "omit", skip_below[1])
                 continue
             skip_below = None
+        if skip_item is not None:
+            if _nested(block, skip_item[0]):
+                removed(_passages_of(block), "omit", skip_item[1])
+                continue
+            skip_item = None
+        while after_items and not _nested(block, after_items[-1][0]):
+            _before_blank_lines(out, after_items.pop()[1])
         if passage is None:
             out.extend(block.lines)
             continue
@@ -106,6 +135,8 @@ def apply_edits(markdown: str, edits: Edits) -> Applied:
             removed(inside, "omit", passage.id)
             if passage.kind == "heading":
                 skip_below = (passage.level, passage.id)
+            elif passage.kind == "item":
+                skip_item = (len(block.indent), passage.id)
             continue
         if SCHOOL_LIST in passage.classes:
             _school_list(block, edits, out, applied)
@@ -115,9 +146,16 @@ def apply_edits(markdown: str, edits: Edits) -> Applied:
             applied.effects.append(Effect("replace", passage.id, anchor=passage.id))
         else:
             out.extend(block.lines)
+        added: list[str] = []
         for n, text in enumerate(edits.add_after.get(passage.id, []), 1):
-            out.extend(_as_block(text, f"{passage.id}.added-{n}", passage.kind, block.indent))
+            added.extend(_as_block(text, f"{passage.id}.added-{n}", passage.kind, block.indent))
             applied.effects.append(Effect("add_after", passage.id, n, f"{passage.id}.added-{n}"))
+        if added and passage.kind == "item":
+            after_items.append((len(block.indent), added))
+        else:
+            out.extend(added)
+    while after_items:
+        _before_blank_lines(out, after_items.pop()[1])
     applied.markdown = _apply_spans("\n".join(out), edits, applied)
     return applied
 
