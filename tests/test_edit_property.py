@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
 from helpers import good_data, write_school
 from macros.build.builder import build_school
@@ -115,10 +115,25 @@ def test_every_entry_of_the_account_is_on_the_built_site(tmp_path_factory, data)
         # Refused: each problem is an entry that would take effect nowhere, at its field.
         assert all(p.message.startswith("this takes effect nowhere: ") and p.field.startswith(("passages.", "sections."))
                    and p.line for p in error.problems), error
+        event("refused: an entry would take effect nowhere")
         return
+    event(f"built, with {len(account.landed)} entries landed")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("POLICY_SCHOOLS_DIR", str(root / "schools"))
         site = build_school("good", root / "out")
     assert account.landed
     for landing in account.landed:
         check_landing(site, landing, school, account)
+    check_differences_page(site)
+
+
+def check_differences_page(site: Path) -> None:
+    """Every place the differences page links to is on the school's site."""
+    soup = BeautifulSoup((site / "differences" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for link in soup.select("article a[href^='../']"):
+        path, _, anchor = link["href"][3:].partition("#")
+        target = site / path / "index.html"
+        assert target.is_file(), link["href"]
+        if anchor:
+            page_soup = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+            assert page_soup.find(id=anchor) is not None, link["href"]
