@@ -1,7 +1,9 @@
-"""From a validated school to what the pages need: template variables, macros' output and edits.
+"""From a validated school to what the pages need: template variables, macros' output, edits,
+and the account of those edits (every entry of the school file and the page it lands on).
 
-Plain Python with no mkdocs import, so the rendering could move to another tool one day.
-Every value taken from a school file is escaped here, once, so it reaches the page as text.
+Plain Python with no mkdocs import, so the rendering could move to another tool one day (and
+`policy check` renders each section itself to account for the edits). Every value taken from a
+school file is escaped here, once, so it reaches the page as text.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from macros.model.edits import Applied, Edits, Effect, apply_edits
 from macros.model.model import Link, Model
 from macros.paths import DOCS_DIR
 from macros.render.account import EditAccount, edit_account
-from macros.render.wording import ROLE_NAMES, pronoun_phrase, school_words
+from macros.render.wording import ROLE_NAMES, school_words
 from macros.school.schema import Holder, School, Vacancy
 
 VAGUE_LINK_TEXT = {"here", "website", "guidance", "toolkit", "checklist", "link", "this", "click here"}
