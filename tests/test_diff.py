@@ -194,3 +194,16 @@ def test_the_site_page_marks_the_words_removed_and_added(good_site):
 def test_st_josephs_page_says_it_follows_the_model():
     markdown = render_markdown(differences(load("st-josephs"), load_model()))
     assert markdown.startswith("St Joseph's School follows the model policy (CSF4093 issue 12, August 2023) exactly")
+
+
+def test_a_section_in_the_schools_own_words_is_summed_up(tmp_path):
+    data = good_data()
+    data["sections"] = {"attendance": "We check attendance every morning and call home on the first day."}
+    text = diff_text(tmp_path, data)
+    assert block(text, "Sections in the school's own words") == [
+        "Sections in the school's own words (1)",
+        "  Attendance",
+        "    Written in the school's own words, keeping 2 of the model's       attendance",
+        "    196 words: {+We check attendance every morning and call home",
+        "    on the first day.+}",
+    ]

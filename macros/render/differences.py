@@ -243,7 +243,22 @@ def differences(school: School, model: Model, account: EditAccount | None = None
 
 # --- renderers ---------------------------------------------------------------------
 
+SECTION_WORDS_SHOWN = 40   # the first words of a section in the school's own words
+
+
+def _section_summary(d: Departure) -> str:
+    """A section in the school's own words: how much of the model it keeps, and how it starts."""
+    pieces = word_diff(d.model_text, d.school_text)
+    kept = sum(len(p.text.split()) for p in pieces if p.kind == "same")
+    words = d.school_text.split()
+    start = " ".join(words[:SECTION_WORDS_SHOWN]) + (" …" if len(words) > SECTION_WORDS_SHOWN else "")
+    return (f"Written in the school's own words, keeping {kept} of the model's "
+            f"{len(d.model_text.split())} words: {{+{start}+}}")
+
+
 def _terminal_words(d: Departure) -> str:
+    if d.kind == "section":
+        return _section_summary(d)
     if d.kind == "omit":
         return f"[-{d.model_text}-]"
     if d.kind in ("add_after", "fill"):
