@@ -207,3 +207,21 @@ def test_a_section_in_the_schools_own_words_is_summed_up(tmp_path):
         "    196 words: {+We check attendance every morning and call home",
         "    on the first day.+}",
     ]
+
+
+def test_the_site_page_lists_what_goes_with_an_omitted_heading(tmp_path):
+    path = write_school(tmp_path, good_data(omit=["appendix-1.research"]))
+    markdown = render_markdown(differences(load_school(path, load_model()), load_model()))
+    start = markdown.index("- appendix-1.research in Appendix 1")
+    assert markdown[start:].split("\n")[:10] == [
+        "- appendix-1.research in Appendix 1 – the Revised New Duty June 2022 (left out)",
+        "",
+        "    The model: “Research”",
+        "",
+        "    Left out with it:",
+        "",
+        "    - VSHs will be invited to participate in research …",
+        "    - The Department will ask all local authorities to share …",
+        "    - Some local authorities, including VSHs, their teams, and …",
+        "",
+    ]
