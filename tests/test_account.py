@@ -205,6 +205,14 @@ def test_an_edit_of_an_item_inside_an_item_left_out_is_refused(tmp_path):
         "out; delete this entry, or take 'appendix-1.mh-training' out of passages.omit")
 
 
+def test_several_paragraphs_after_a_sentence_are_refused_with_where_they_could_go(tmp_path):
+    data = good_data(add_after={"intention.deaton-review": "One.\n\nTwo."})
+    assert refusal(tmp_path, data).endswith(
+        "passages.add_after.intention.deaton-review: this takes effect nowhere: words added after a sentence "
+        "join that sentence's paragraph, so they must be one paragraph: remove the blank lines and list "
+        "bullets, or add them after the whole paragraph 'intention.most-vulnerable' instead")
+
+
 def test_a_passage_left_out_twice_is_refused_once(tmp_path):
     data = good_data(omit=["intention.deaton-review", "intention.deaton-review"])
     assert refusal(tmp_path, data).endswith(

@@ -145,7 +145,11 @@ def _why(entry: Entry, school: School, model: Model, found: set[str], removed: d
     """Why an entry took effect nowhere, and what to write instead."""
     name, group = entry.name, entry.group
     if entry.key in refused:
-        return refused[entry.key]
+        parent = next((p.id for p in model.passages.values() if p.kind != "span" and f"#{name} " in p.text), None)
+        if parent is None:
+            return refused[entry.key]
+        instead = "add them after" if group == "add_after" else "reword"
+        return f"{refused[entry.key]}, or {instead} the whole paragraph '{parent}' instead"
     if group == "sections":
         return (f"passages.omit leaves the whole section '{name}' out, so these words would not be "
                 f"shown; take '{name}' out of passages.omit, or delete this section's text")
