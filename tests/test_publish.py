@@ -282,8 +282,8 @@ def test_a_school_called_like_the_shared_folder_is_refused(pages):
     finally:
         (pages["schools"] / f"{SHARED_ASSETS}.yml").unlink()
     assert str(error.value).endswith(f"{SHARED_ASSETS}.yml: a school cannot be called '{SHARED_ASSETS}': "
-                                     "that folder of the pages branch holds the files every "
-                                     "school's pages share; rename the school file")
+                                     "that folder holds the files every school's pages share; rename the "
+                                     "school file")
     assert _refs(pages) == before
 
 
