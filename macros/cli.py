@@ -82,9 +82,12 @@ def _cmd_check(args) -> int:
 def _cmd_serve(args) -> int:
     import subprocess
 
+    from macros.model.model import load_model
+    from macros.render.context import build_context
     from macros.school.loader import load_school, school_path
 
-    load_school(school_path(args.slug))
+    model = load_model()
+    build_context(load_school(school_path(args.slug), model), model)   # every problem before serving
     env = dict(os.environ, SCHOOL=args.slug, NO_MKDOCS_2_WARNING="1")
     mkdocs = Path(sys.executable).with_name("mkdocs")
     return subprocess.call([str(mkdocs), "serve", "-a", args.addr], env=env)
