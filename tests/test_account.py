@@ -295,3 +295,23 @@ def test_several_texts_after_a_sentence_follow_it_in_order(span_site):
 def test_the_print_page_shows_them_too(span_site):
     soup = BeautifulSoup((span_site / "print" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.find(id="intention.deaton-review.added-2").get_text() == "So did our staff."
+
+
+def test_a_page_that_does_not_show_what_the_account_says_fails_the_build(tmp_path):
+    model = load_model()
+    context = build_context(load_school(write_school(tmp_path, good_data()), model), model)
+    rendered = context.render_section("impact").replace("{: #impact.families }", "")
+    with pytest.raises(PolicyError) as error:
+        context.finish_section("impact", rendered)
+    assert str(error.value) == (
+        "docs/impact.md: this page does not show the school's edits as `policy check` accounted for them "
+        "(missing: add_after impact.families; extra: none); the page's Markdown was rendered differently — "
+        "please report this")
+
+
+def test_an_edit_inside_a_section_left_out_is_refused(tmp_path):
+    data = good_data(omit=["appendix-2"], replace={"appendix-2.full-time": "Ours."})
+    assert refusal(tmp_path, data).endswith(
+        "passages.replace.appendix-2.full-time: this takes effect nowhere: 'appendix-2.full-time' is inside "
+        "the whole section 'appendix-2', which passages.omit leaves out; delete this entry, or take "
+        "'appendix-2' out of passages.omit")

@@ -162,8 +162,11 @@ def _why(entry: Entry, school: School, model: Model, found: set[str], removed: d
     if name in removed:
         cause, by = removed[name]
         if cause == "omit":
-            heading = model.passages.get(by) and model.passages[by].kind == "heading"
-            what = (f"the part under the heading '{by}', which passages.omit leaves out" if heading
+            cause_passage = model.passages.get(by)
+            heading = cause_passage is not None and cause_passage.kind == "heading"
+            what = (f"the whole section '{by}', which passages.omit leaves out"
+                    if heading and cause_passage.level == 1 else
+                    f"the part under the heading '{by}', which passages.omit leaves out" if heading
                     else f"'{by}', which passages.omit leaves out")
             return f"'{name}' is inside {what}; delete this entry, or take '{by}' out of passages.omit"
         if cause == "replace":
