@@ -1,16 +1,23 @@
 """`policy check`: every problem in every school file (the account of its edits included),
-plus what the editor should look at."""
+plus what the editor should look at.
+
+Each finding is a level and a Problem (file, line, column, field, message), shown as text for
+a person at a terminal, or as GitHub workflow commands (`::error file=…,line=…::…`) so that in
+a pull request each one appears on its own line of the school file.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 
 from macros.render.context import build_context
 from macros.render.differences import plain, words_of
-from macros.errors import PolicyError
+from macros.errors import PolicyError, Problem
 from macros.render.model_changes import change_note, model_changes
-from macros.school.loader import all_slugs, load_school, school_path
+from macros.school.loader import all_slugs, display_path, load_school, school_path
+from macros.school.yaml_reader import KEY, field_name
 from macros.paths import DOCS_DIR
 from macros.model.model import Model, load_model
 from macros.school.schema import School
@@ -19,10 +26,66 @@ REVIEW_WARNING_DAYS = 30
 _REFERENCE = re.compile(r"\]\[([a-z0-9-]+)\]")
 
 
+# GitHub's annotation levels for ours; `ok` is no annotation, only a line in the log.
+_GITHUB_LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str          # error, warning, note or ok
+    problem: Problem
+
+
 @dataclass
 class CheckReport:
-    lines: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+
+
+def text_line(finding: Finding) -> str:
+    """`level: file:line:column: field: message`, as a person reads it at a terminal."""
+    if finding.level == "ok":
+        return f"ok: {finding.problem.file}"
+    return f"{finding.level}: {finding.problem}"
+
+
+def github_line(finding: Finding) -> str:
+    """A GitHub Actions workflow command that puts the finding on its line of the file."""
+    level = _GITHUB_LEVELS.get(finding.level)
+    problem = finding.problem
+    if level is None:
+        return text_line(finding)
+    properties = [("file", problem.file)]
+    if problem.line is not None:
+        properties.append(("line", str(problem.line)))
+        if problem.column is not None:
+            properties.append(("col", str(problem.column)))
+    if problem.field:
+        properties.append(("title", problem.field))
+    where = ",".join(f"{name}={_escape(value, property=True)}" for name, value in properties)
+    return f"::{level} {where}::{_escape(problem.message)}"
+
+
+def _escape(text: str, property: bool = False) -> str:
+    """Workflow-command escaping (as GitHub's own toolkit does it)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text
+
+
+def output_format(requested: str, environ=os.environ) -> str:
+    """`auto` is `github` inside GitHub Actions (which sets GITHUB_ACTIONS=true), else `text`."""
+    if requested == "auto":
+        return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return requested
+
+
+def _located(positions: dict, *path) -> tuple[int | None, int | None]:
+    """Where the field at `path` is written: its key, else its value, else the nearest parent's."""
+    for end in range(len(path), 0, -1):
+        for key in ((KEY, *path[:end]), path[:end]):
+            if key in positions:
+                return positions[key]
+    return None, None
 
 
 def review_notice(school: School, today: dt.date) -> str | None:
@@ -55,23 +118,35 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
             build_context(school, model)     # every edit must land on a page (the account)
         except PolicyError as error:
             report.failed.append(slug)
-            report.lines += [f"error: {problem}" for problem in error.problems]
+            report.findings += [Finding("error", problem) for problem in error.problems]
             continue
-        file = f"schools/{slug}.yml"
+        file = display_path(school_path(slug))
+        positions = school.source_positions
+
+        def found(level: str, message: str, name: str = "", path: tuple = ()) -> None:
+            """A finding on the line where the field at `path` is written (the file, without one)."""
+            line, column = _located(positions, *path) if path else (None, None)
+            report.findings.append(Finding(level, Problem(file, message, name, line, column)))
+
         notice = review_notice(school, today)
         if notice:
-            report.lines.append(f"warning: {file}: dates.next_review: {notice}")
-        omitted = {name: i for i, name in reversed(list(enumerate(school.passages.omit, 1)))}
+            found("warning", notice, "dates.next_review", ("dates", "next_review"))
         for change in model_changes(school, model):
             current = model.passages[change.passage]
-            field = (f"passages.omit[{omitted[change.passage]}]" if change.group == "omit"
-                     else f"passages.{change.group}.{change.passage}")
-            report.lines.append(
-                f"warning: {file}: {field}: {change_note(change)}, where it reads: "
-                f"\"{plain(current.text, words=words_of(school, model))}\"; then set model_reviewed: {model.issue}")
+            message = (f"{change_note(change)}, where it reads: "
+                       f"\"{plain(current.text, words=words_of(school, model))}\"; then set model_reviewed: {model.issue}")
+            path = _passage_path(school, change.group, change.passage)
+            found("warning", message, field_name(path), path)
         missing = links_without_address(school, model)
         if missing:
-            report.lines.append(f"note: {file}: {len(missing)} references have no web address yet and "
-                                f"show as plain text: {', '.join(missing)} (add them under links:)")
-        report.lines.append(f"ok: {file}")
+            found("note", f"{len(missing)} references have no web address yet and show as plain text: "
+                          f"{', '.join(missing)} (add them under links:)")
+        report.findings.append(Finding("ok", Problem(file, "")))
     return report
+
+
+def _passage_path(school: School, group: str, passage: str) -> tuple:
+    """The path of a passage's entry in the file: a key (add_after, replace, fill) or an omit item."""
+    if group == "omit":
+        return ("passages", "omit", school.passages.omit.index(passage))
+    return ("passages", group, passage)
