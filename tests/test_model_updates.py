@@ -65,19 +65,28 @@ def test_only_touched_passages_that_changed_are_flagged(old_history):
     assert (changes["impact.families"].group, changes["impact.families"].what) == ("add_after", "new")
 
 
-def test_policy_check_warns_of_a_reworded_passage(old_history, capsys):
+def line_in_school(old_history, text: str) -> int:
+    lines = (old_history.parent / "schools" / "good.yml").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(text))
+
+
+def test_policy_check_warns_of_a_reworded_passage(old_history, capsys, monkeypatch):
+    monkeypatch.chdir(old_history.parent)
     assert cli.main(["check", "good"]) == 0  # a warning, not a failure: the site still builds
     out = capsys.readouterr().out.splitlines()
-    assert ("warning: schools/good.yml: passages.replace.exclusion.minimum-days-out: the model reworded this "
+    line = line_in_school(old_history, "    exclusion.minimum-days-out:")
+    assert (f"warning: schools/good.yml:{line}:5: passages.replace.exclusion.minimum-days-out: the model reworded this "
             "passage after issue 11, the one you last reviewed; read it again in issue 12, where it reads: "
             "\"We will keep the number of days out of the in-school routine to a strict minimum.\"; then set "
             "model_reviewed: 12") in out
 
 
-def test_policy_check_warns_of_a_new_passage(old_history, capsys):
+def test_policy_check_warns_of_a_new_passage(old_history, capsys, monkeypatch):
+    monkeypatch.chdir(old_history.parent)
     assert cli.main(["check", "good"]) == 0
     out = capsys.readouterr().out
-    assert ("warning: schools/good.yml: passages.add_after.impact.families: this passage is new since issue 11, "
+    line = line_in_school(old_history, "    impact.families:")
+    assert (f"warning: schools/good.yml:{line}:5: passages.add_after.impact.families: this passage is new since issue 11, "
             "the one you last reviewed; read it in issue 12, where it reads:") in out
 
 
@@ -87,13 +96,13 @@ def test_policy_check_is_silent_about_passages_the_school_did_not_touch(old_hist
 
 
 def test_policy_check_puts_the_warning_on_the_line_of_the_passage_the_school_touched(old_history, monkeypatch, capsys):
-    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(FIXTURES))
+    monkeypatch.chdir(old_history.parent)
     assert cli.main(["check", "--format", "github", "good"]) == 0
-    lines = (FIXTURES / "good.yml").read_text(encoding="utf-8").splitlines()
+    lines = (old_history.parent / "schools" / "good.yml").read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(lines, 1) if text.startswith("    exclusion.minimum-days-out:"))
     warning = next(w for w in capsys.readouterr().out.splitlines() if "exclusion.minimum-days-out" in w)
-    assert warning.startswith(f"::warning file=tests/schools/good.yml,line={line},col=5,"
-                              "title=passages.replace.exclusion.minimum-days-out::model changed since")
+    assert warning.startswith(f"::warning file=schools/good.yml,line={line},col=5,"
+                              "title=passages.replace.exclusion.minimum-days-out::the model reworded this passage")
 
 
 def test_diff_and_page_flag_the_change(old_history, tmp_path, monkeypatch):
