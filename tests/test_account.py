@@ -95,6 +95,11 @@ def test_a_list_item_left_out_takes_its_nested_items_with_it():
     assert applied.removed == {"x.child-1": ("omit", "x.parent"), "x.child-2": ("omit", "x.parent")}
 
 
+def test_the_last_list_item_left_out_keeps_the_list_apart_from_the_next_paragraph():
+    applied = apply_edits(NESTED + "\nA paragraph.\n{: #x.para }\n", Edits(omit={"x.next"}))
+    assert applied.markdown.endswith("    {: #x.child-2 }\n\nA paragraph.\n{: #x.para }\n")
+
+
 def test_text_added_after_a_list_item_comes_after_its_nested_items():
     applied = apply_edits(NESTED, Edits(add_after={"x.parent": ["Added."], "x.child-2": ["Third child."]}))
     assert applied.markdown == (

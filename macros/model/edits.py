@@ -117,6 +117,9 @@ def apply_edits(markdown: str, edits: Edits) -> Applied:
                 continue
             skip_below = None
         if skip_item is not None:
+            if block.passage is None and not "".join(block.lines).strip():
+                out.extend(block.lines)     # blank lines still end the list where they did
+                continue
             if _nested(block, skip_item[0]):
                 removed(_passages_of(block), "omit", skip_item[1])
                 continue
