@@ -223,3 +223,22 @@ def test_load_school_refuses_a_file_name_that_is_not_a_slug(tmp_path):
     bad.write_text("school: {}", encoding="utf-8")
     with pytest.raises(PolicyError, match="lowercase letters, digits and hyphens ending in .yml"):
         load_school(bad)
+
+
+def test_every_pattern_of_schema_json_is_a_valid_unicode_mode_regular_expression(tmp_path):
+    """Editors' validators (check-jsonschema, yaml-language-server) read patterns as JavaScript
+    regular expressions in unicode mode, and refuse the whole schema if one is invalid there."""
+    import shutil
+    import subprocess
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (make test installs it)")
+    script = tmp_path / "patterns.js"
+    script.write_text(
+        "const schema = require(process.argv[2]); const bad = [];\n"
+        "(function walk(o) { if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) {\n"
+        "  if (k === 'pattern') { try { new RegExp(v, 'u'); } catch (e) { bad.push(v); } } else walk(v); } })(schema);\n"
+        "console.log(JSON.stringify(bad));\n", encoding="utf-8")
+    schema = Path(__file__).parent.parent / "schools" / "schema.json"
+    run = subprocess.run([node, str(script), str(schema)], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"

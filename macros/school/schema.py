@@ -87,9 +87,11 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
                  AfterValidator(_name)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000),
                      AfterValidator(_markdown)]
+# No backslash before a quote in a pattern: schema.json's patterns are read as unicode-mode
+# regular expressions, where an escaped quote is an error that makes validators refuse the schema.
 Email = Annotated[str, StringConstraints(strip_whitespace=True,
-                                         pattern=r"^[^@\s<>\"'(){}]+@[^@\s<>\"'(){}]+\.[A-Za-z]{2,}$")]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s<>\"'{}]+$")]
+                                         pattern=r"""^[^@\s<>"'(){}]+@[^@\s<>"'(){}]+\.[A-Za-z]{2,}$""")]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"""^https?://[^\s<>"'{}]+$""")]
 PassageName = Annotated[str, StringConstraints(pattern=PASSAGE_RE)]
 SectionName = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 LinkKey = Annotated[str, StringConstraints(pattern=SLUG_RE)]
