@@ -212,9 +212,9 @@ def test_a_section_in_the_schools_own_words_is_summed_up(tmp_path):
 def test_the_site_page_lists_what_goes_with_an_omitted_heading(tmp_path):
     path = write_school(tmp_path, good_data(omit=["appendix-1.research"]))
     markdown = render_markdown(differences(load_school(path, load_model()), load_model()))
-    start = markdown.index("- appendix-1.research in Appendix 1")
+    start = markdown.index("- In Appendix 1")
     assert markdown[start:].split("\n")[:10] == [
-        "- appendix-1.research in Appendix 1 – the Revised New Duty June 2022 (left out)",
+        "- In Appendix 1 – the Revised New Duty June 2022, left out: `appendix-1.research`",
         "",
         "    The model: “Research”",
         "",

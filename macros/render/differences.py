@@ -357,9 +357,10 @@ def _markdown_item(d: Departure, titles: dict[str, str]) -> list[str]:
         label = inline_text(d.name.removeprefix("title_page.").replace("_", " ").capitalize())
         model = f" (the model: {inline_text(d.model_text)})" if d.model_text else ""
         return [f"- **{label}**: {inline_text(d.school_text) or 'left out'}{model}"]
-    where = f" in {inline_text(section)}" if section else ""
-    first = (f"- [{inline_text(d.name)}{where}]({d.link})" if d.link
-             else f"- {inline_text(d.name)}{where} (left out)")
+    # The section leads, in words; the passage's name follows, set apart as code.
+    place = inline_text(section or d.section or "")
+    first = (f"- In [{place}]({d.link}) `{d.name}`" if d.link
+             else f"- In {place}, left out: `{d.name}`")
     lines = [first, ""]
     if d.kind == "replace":
         pieces = word_diff(d.model_text, d.school_text)
