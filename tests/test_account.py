@@ -320,3 +320,10 @@ def test_an_edit_inside_a_section_left_out_is_refused(tmp_path):
         "passages.replace.appendix-2.full-time: this takes effect nowhere: 'appendix-2.full-time' is inside "
         "the whole section 'appendix-2', which passages.omit leaves out; delete this entry, or take "
         "'appendix-2' out of passages.omit")
+
+
+def test_policy_serve_refuses_it_before_starting(tmp_path, monkeypatch, capsys):
+    write_school(tmp_path / "schools", good_data(omit=["impact.families"], add_after={"impact.families": "More."}))
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path / "schools"))
+    assert cli.main(["serve", "good", "--addr", "127.0.0.1:1"]) == 1
+    assert "passages.add_after.impact.families: this takes effect nowhere" in capsys.readouterr().err
