@@ -469,3 +469,9 @@ def test_policy_new_refuses_a_school_named_like_the_shared_folder(tmp_path, caps
         "error: shared-assets.yml: a school cannot be called 'shared-assets': that folder holds the files "
         "every school's pages share; rename the school file\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_reserved_school_name_is_the_shared_folders_name():
+    from macros.mkdocs_glue.shared_assets import SHARED_ASSETS
+    from macros.school.loader import SHARED_FOLDER
+    assert SHARED_FOLDER == SHARED_ASSETS
