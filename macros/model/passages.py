@@ -120,6 +120,11 @@ def passages_in(markdown: str) -> list[Passage]:
     return found
 
 
+def blocks_in(markdown: str) -> list[tuple[Passage | None, str]]:
+    """The text in reading order, block by block, with the passage each block names (or None)."""
+    return [(block.passage, "\n".join(block.lines)) for block in blocks(markdown)]
+
+
 def demote_headings(markdown: str, by: int = 1) -> str:
     """Shift every ATX heading down a level (for the single-page print view)."""
     return re.sub(r"^(#{1,5})(?=\s)", lambda m: m[1] + "#" * by, markdown, flags=re.M)

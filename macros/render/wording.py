@@ -86,7 +86,7 @@ def school_words(school: School, model: Model) -> dict:
     """The school's own words for the model's placeholders, as written (not yet escaped):
     `{{ governance.body }}` is words["governance"]["body"]."""
     meta, choices, dates = model.meta, school.choices, school.dates
-    approach = dict(model.behaviour_approaches.get(choices.behaviour_approach, {}))
+    approach = {"email": "", "phone": "", **model.behaviour_approaches.get(choices.behaviour_approach, {})}
     if choices.behaviour_contact:
         approach.update({k: v for k, v in choices.behaviour_contact.model_dump().items() if v})
     setting, setting_capital = setting_words(school.school.setting)

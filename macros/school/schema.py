@@ -201,6 +201,10 @@ class Choices(Strict):
         description="Whether the Attachment-Aware and Trauma-Informed Toolkit training has been delivered.")
     alternative_provision_full_time: Text | None = Field(
         None, description="What full-time alternative provision means, e.g. 32.5 hours.")
+    titles_in_text: bool = Field(
+        True, description="Whether the policy's sentences that name a role holder (such as the heading "
+                          "naming the Designated Teacher) add the job title; false shows only the name. "
+                          "The lists of roles always show it.")
 
 
 class Row(Strict):
