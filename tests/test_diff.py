@@ -225,3 +225,12 @@ def test_the_site_page_lists_what_goes_with_an_omitted_heading(tmp_path):
         "    - Some local authorities, including VSHs, their teams, and …",
         "",
     ]
+
+
+def test_names_without_job_titles_are_a_local_choice(tmp_path):
+    data = good_data()
+    data["choices"]["titles_in_text"] = False
+    diff = differences(load_school(write_school(tmp_path, data), load_model()), load_model())
+    choice = next(d for d in diff.departures if d.name == "job titles in the text")
+    assert (choice.school_text, choice.model_text, choice.link) == (
+        "names only", "each holder's name and job title", "../planning/#planning.designated-teacher")

@@ -147,6 +147,8 @@ def _choices(school: School, model: Model, account: EditAccount) -> list[Departu
                                                    != model.meta.get("alternative_provision_full_time")):
         add("alternative provision hours", str(model.meta.get("alternative_provision_full_time", "")),
             chosen.alternative_provision_full_time, "alternative_provision.")
+    if not chosen.titles_in_text:
+        add("job titles in the text", "each holder's name and job title", "names only", 'holders("')
     if school.governance != DEFAULT_GOVERNANCE:
         found.append(Departure("choice", "governance", None, governance(DEFAULT_GOVERNANCE).body,
                                governance(school.governance).body))
