@@ -270,7 +270,7 @@ def _refs(pages) -> tuple[str, str]:
     (dict(version="index.html"), "under the name 'index.html'"),
     (dict(version="shared-assets"), "under the name 'shared-assets'"),
     (dict(version="latest"), "under the name 'latest'"),
-    (dict(alias="la test"), "cannot be used as the alias"),
+    (dict(alias="la test"), "'la test' cannot be used as the alias: it becomes part of the web address"),
     (dict(alias="versions.json"), "so an alias of that name would break"),
     (dict(remote="nowhere"), "there is no git remote 'nowhere'"),
     (dict(slugs=["broken"]), "broken.yml"),
