@@ -312,14 +312,15 @@ def test_a_school_called_like_the_shared_folder_is_refused(pages):
     write_school(pages["schools"], SHARED_ASSETS, "2025-26", "November 2024", "Autumn 2025")
     before = _refs(pages)
     try:
-        result = publish([SHARED_ASSETS], remote="origin", push=True, repo_dir=pages["work"],
-                         schools_dir=pages["schools"])
+        with pytest.raises(PolicyError) as error:
+            publish([SHARED_ASSETS], remote="origin", push=True, repo_dir=pages["work"],
+                    schools_dir=pages["schools"])
     finally:
         (pages["schools"] / f"{SHARED_ASSETS}.yml").unlink()
-    assert [str(p) for p in result.problems] == [
-        f"schools/{SHARED_ASSETS}.yml: a school cannot be called '{SHARED_ASSETS}': that folder "
-        "holds the files every school's pages share; rename the school file"]
-    assert _refs(pages)[1] == before[1]
+    assert str(error.value) == (f"schools/{SHARED_ASSETS}.yml: a school cannot be called "
+                                f"'{SHARED_ASSETS}': that folder holds the files every school's pages "
+                                "share; rename the school file")
+    assert _refs(pages) == before
 
 
 def test_publishing_without_the_plugin_installed_is_refused(pages, monkeypatch):
