@@ -14,6 +14,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from macros.files import atomic_write_text
 from macros.paths import PACKAGE_DIR
 
 FINGERPRINT_FILE = ".policy-fingerprint"
@@ -78,4 +79,4 @@ def stored_fingerprint(site_dir: Path) -> tuple[str | None, list[str]]:
 
 def write_fingerprint(site_dir: Path, fingerprint: str, shared_assets: list[str]) -> None:
     text = "\n".join([fingerprint, *sorted(shared_assets)]) + "\n"
-    (Path(site_dir) / FINGERPRINT_FILE).write_text(text, encoding="ascii")
+    atomic_write_text(Path(site_dir) / FINGERPRINT_FILE, text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from macros.files import atomic_write_text
 from macros.paths import SCHOOLS_DIR
 from macros.school.schema import School
 
@@ -18,5 +19,4 @@ def schema_text() -> str:
 
 
 def write_schema(path: Path = SCHEMA_PATH) -> Path:
-    path.write_text(schema_text(), encoding="utf-8")
-    return path
+    return atomic_write_text(path, schema_text())
