@@ -1,0 +1,133 @@
+"""Running `policy` as a user does, in real processes, and looking at what they leave behind."""
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from macros.paths import SCHOOLS_DIR
+
+POLICY = Path(sys.executable).with_name("policy")
+SEEDS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
+# What a killed run may leave beside a file or folder it was writing (and earlier builders' names).
+STAGING_MARKS = (".staging-", ".building-", ".old-", ".tmp-")
+
+
+def school_files(folder: Path, slugs=SEEDS, rename: str = "") -> Path:
+    """Copies of the seed schools in `folder`; `rename` is added to each school's name (to make
+    a second version of every site)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for slug in slugs:
+        text = (SCHOOLS_DIR / f"{slug}.yml").read_text(encoding="utf-8")
+        if rename:
+            head, marker, rest = text.partition("\n  name: ")
+            name, newline, tail = rest.partition("\n")
+            text = f"{head}{marker}{name.rstrip()} {rename}{newline}{tail}" if marker else text
+        (folder / f"{slug}.yml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def environment(schools: Path) -> dict:
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", POLICY_SCHOOLS_DIR=str(schools))
+
+
+def run_policy(args: list[str], *, cwd: Path, schools: Path, preexec=None, timeout: float = 120):
+    return subprocess.run([str(POLICY), *args], cwd=cwd, env=environment(schools), capture_output=True,
+                          text=True, preexec_fn=preexec, timeout=timeout)
+
+
+def start_policy(args: list[str], *, cwd: Path, schools: Path) -> subprocess.Popen:
+    """A `policy` run in its own process group (as a terminal starts a command)."""
+    return subprocess.Popen([str(POLICY), *args], cwd=cwd, env=environment(schools), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def file_size_limit(limit: int):
+    """For preexec_fn: a real file-size limit, as `ulimit -f` sets."""
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def umask(mask: int):
+    return lambda: os.umask(mask)
+
+
+def without_permission_override() -> None:
+    """For preexec_fn: file permissions apply to this process even when it runs as root.
+
+    Root passes every permission check through two capabilities; dropped from the bounding
+    set before exec, the program runs as root without them (as a CI user would run)."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    for capability in (cap_dac_override, cap_dac_read_search):
+        if libc.prctl(pr_capbset_drop, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def can_drop_permission_override() -> bool:
+    probe = subprocess.run(["true"], preexec_fn=without_permission_override, capture_output=True)
+    return probe.returncode == 0
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            found += [int(n) for n in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    except OSError:
+        pass
+    return found
+
+
+def running(pids: list[int]) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
+def wait_until_gone(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (alive := running(pids)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return alive
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Never leave a process behind, whatever a test saw."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def staging_left(out: Path) -> list[str]:
+    """Every leftover of a killed run anywhere under `out`."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.name.startswith(STAGING_MARKS))
+
+
+def wait_for(condition, seconds: float = 30, step: float = 0.005) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return False
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, symlinks=True)
