@@ -4,21 +4,19 @@ Problems a user can fix arrive as PolicyError and are printed once, here, as `er
 """
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
 from pathlib import Path
 
-from macros.errors import PolicyError
-
+# Only what Python has loaded already is imported before `main` runs: a Ctrl-C while the rest
+# loads is then `main`'s to report.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _cmd_build(args) -> int:
-    from macros.build.builder import build_many
-    from macros.build.landing import readable_school_file, write_landing
-    from macros.files import ensure_folder
+    from macros.build.landing import readable_school_file
+    from macros.files import recover
     from macros.school.loader import all_slugs
 
     # Schools named on the command line must exist; a badly named file found in schools/
@@ -26,7 +24,21 @@ def _cmd_build(args) -> int:
     for slug in args.slugs:
         readable_school_file(slug)
     slugs = args.slugs or all_slugs()
-    out = ensure_folder(args.out, "output folder")
+    out = Path(os.path.abspath(args.out))
+    try:
+        return _build_into(out, slugs, args)
+    except KeyboardInterrupt:
+        recover(out)            # Ctrl-C: whatever was being written goes
+        raise
+
+
+def _build_into(out: Path, slugs: list[str], args) -> int:
+    from macros.build.builder import build_many
+    from macros.build.landing import write_landing
+    from macros.errors import PolicyError
+    from macros.files import ensure_folder
+
+    ensure_folder(out, "output folder")
     bar = _ProgressBar(len(slugs)) if sys.stderr.isatty() and len(slugs) > 1 else None
     try:
         results = build_many(slugs, out, max(1, args.jobs), force=args.force,
@@ -151,6 +163,8 @@ def _cmd_snapshot(args) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="policy", description="Build and check school policy sites.")
     parser.add_argument("--debug", action="store_true", help="show a traceback for errors")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -230,21 +244,27 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        args = make_parser().parse_args(argv)
-        try:
-            return args.run(args)
-        except PolicyError as error:
-            if args.debug:
-                raise
-            for problem in error.problems:
-                print(f"error: {problem}", file=sys.stderr)
-            return EXIT_FAILED
+        return _run(argv)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)    # a second Ctrl-C while we exit: no traceback
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:                             # `policy … | head`: the reader left
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+
+
+def _run(argv: list[str] | None) -> int:
+    from macros.errors import PolicyError
+
+    args = make_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PolicyError as error:
+        if args.debug:
+            raise
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -98,8 +98,10 @@ def ensure_folder(path: Path, what: str = "folder") -> Path:
         raise PolicyError(Problem(shown(path), f"this {what} is not a folder; choose a folder"))
     try:
         fd, probe = tempfile.mkstemp(prefix=STAGING_PREFIX, dir=path)
-        os.close(fd)
-        os.unlink(probe)
+        try:
+            os.close(fd)
+        finally:
+            os.unlink(probe)
     except OSError as error:
         raise PolicyError(Problem(shown(path), f"cannot write in this {what}: {describe(error)}")) from None
     return path

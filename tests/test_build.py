@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import material
@@ -111,22 +110,23 @@ def test_seed_schools_are_the_same_with_and_without_the_build_caches(tmp_path):
 
 
 @pytest.fixture
-def config_with_hook():
-    """mkdocs.yml with one more hooks file from tests/hooks/, as a file beside it."""
-    made = []
+def config_with_hook(tmp_path):
+    """mkdocs.yml with one more hooks file from tests/hooks/, in a copy of the project's
+    sources under tmp_path (mkdocs reads the config's paths from the config file's folder)."""
+    project = tmp_path / "project"
+    for folder in ("docs", "overrides"):
+        shutil.copytree(PROJECT_DIR / folder, project / folder)
+    shutil.copytree(HOOKS, project / "tests" / "hooks")
+    (project / "macros").symlink_to(PROJECT_DIR / "macros", target_is_directory=True)
 
     def make(hook: str) -> Path:
         text = MKDOCS_YML.read_text(encoding="utf-8")
-        text = text.replace("\nhooks:\n", f"\nhooks:\n  - {HOOKS / hook}\n", 1)
-        handle, name = tempfile.mkstemp(prefix=".mkdocs-test-", suffix=".yml", dir=PROJECT_DIR)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        made.append(Path(name))
-        return Path(name)
+        text = text.replace("\nhooks:\n", f"\nhooks:\n  - tests/hooks/{hook}\n", 1)
+        config = project / f"mkdocs-{Path(hook).stem}.yml"
+        config.write_text(text, encoding="utf-8")
+        return config
 
-    yield make
-    for path in made:
-        path.unlink(missing_ok=True)
+    return make
 
 
 def test_a_page_may_link_to_a_shared_asset(tmp_path, config_with_hook):
