@@ -240,9 +240,6 @@ EXIT_INTERRUPTED = 130          # 128 + SIGINT, as shells report it
 
 
 def main(argv: list[str] | None = None) -> int:
-    # A file-size limit (ulimit -f) then fails a write with a message instead of killing us.
-    if hasattr(signal, "SIGXFSZ"):
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         return _run(argv)
     except KeyboardInterrupt:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import shutil
 import signal
 import time
@@ -111,18 +110,19 @@ def _sites_replaced(out: Path, before: dict[str, int], count: int):
     return lambda: sum(1 for slug, inode in _inodes(out).items() if inode != before[slug]) >= count
 
 
-def _running_our_code(process):
-    """`policy`'s first step is to ignore SIGXFSZ: from then on its code is running (before,
-    Python itself is starting, and a Ctrl-C there is Python's to report)."""
-    def ignores_sigxfsz() -> bool:
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        ignored = int(re.search(r"^SigIgn:\s*([0-9a-f]+)", status, re.M)[1], 16)
-        return bool(ignored & 1 << (signal.SIGXFSZ - 1))
-    return ignores_sigxfsz
+def _loading_the_builder(process):
+    """`policy build` is loading what it builds with (pydantic's compiled core is among the
+    first); before that, Python itself is starting, and a Ctrl-C there is Python's to report."""
+    def loaded() -> bool:
+        try:
+            return "pydantic_core" in Path(f"/proc/{process.pid}/maps").read_text()
+        except OSError:
+            return False
+    return loaded
 
 
 MOMENTS = {
-    "while it starts": lambda out, before, process: _running_our_code(process),
+    "while it loads": lambda out, before, process: _loading_the_builder(process),
     "while a site is being built": lambda out, before, process: _staging_appears(out),
     "once the first site is in place": lambda out, before, process: _sites_replaced(out, before, 1),
     "while the workers are stopped at the end":
