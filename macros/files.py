@@ -5,6 +5,9 @@ and renamed over the old one; a folder is built beside its destination and swapp
 step where the system can exchange two names, in two renames otherwise). A failure (a full
 disk, a killed process) leaves the previous file or folder as it was.
 
+A write that fails raises PolicyError naming the file and the cause in plain words (a full
+disk, a file-size limit, no permission), and what was kept.
+
 Whatever is being staged is locked (`flock`) by the process writing it, so `recover` can tell
 what a killed run left behind (unlocked: removed, or put back if it is the previous folder of
 a swap cut short) from what another run is writing right now (locked: left alone).
@@ -202,11 +205,16 @@ def atomic_create_text(path: Path, text: str) -> Path:
     path = Path(os.path.abspath(path))
     fd, temporary = _write_staged(path, text.encode("utf-8"))
     try:
-        os.link(temporary, path)         # fails if `path` exists, atomically
-    except FileExistsError:
-        raise
-    except OSError as error:
-        raise write_problem(path, error, "nothing was written") from None
+        try:
+            os.link(temporary, path)     # fails if `path` exists, atomically
+        except FileExistsError:
+            raise
+        except OSError as error:         # a file system without hard links: check, then rename
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS):
+                raise write_problem(path, error, "nothing was written") from None
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+            os.replace(temporary, path)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

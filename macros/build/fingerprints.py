@@ -14,7 +14,6 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from macros.files import atomic_write_text
 from macros.paths import PACKAGE_DIR
 
 FINGERPRINT_FILE = ".policy-fingerprint"
@@ -79,4 +78,5 @@ def stored_fingerprint(site_dir: Path) -> tuple[str | None, list[str]]:
 
 def write_fingerprint(site_dir: Path, fingerprint: str, shared_assets: list[str]) -> None:
     text = "\n".join([fingerprint, *sorted(shared_assets)]) + "\n"
-    atomic_write_text(Path(site_dir) / FINGERPRINT_FILE, text)
+    # Written into the staging folder, it is swapped in with the site, whole (files.building_dir).
+    (Path(site_dir) / FINGERPRINT_FILE).write_text(text, encoding="ascii")

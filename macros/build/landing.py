@@ -46,7 +46,8 @@ def write_summary(site_dir: Path, school, school_file: Path) -> None:
     """The school's name and next review, and a digest of the file they were read from."""
     summary = {"name": school.school.name, "next_review": str(school.dates.next_review),
                "school_sha256": file_digest(school_file)}
-    files.atomic_write_text(Path(site_dir) / SUMMARY_FILE, json.dumps(summary, ensure_ascii=False) + "\n")
+    # Written into the staging folder, it is swapped in with the site, whole (files.building_dir).
+    (Path(site_dir) / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _stored_summary(site_dir: Path) -> dict | None:
