@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import errno
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -100,11 +101,12 @@ def ensure_folder(path: Path, what: str = "folder") -> Path:
     if not path.is_dir():
         raise PolicyError(Problem(shown(path), f"this {what} is not a folder; choose a folder"))
     try:
-        fd, probe = tempfile.mkstemp(prefix=STAGING_PREFIX, dir=path)
+        fd, probe = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}.probe.{NEW}-", dir=path)
         try:
             os.close(fd)
         finally:
-            os.unlink(probe)
+            with contextlib.suppress(FileNotFoundError):    # another run's clean-up took it
+                os.unlink(probe)
     except OSError as error:
         raise PolicyError(Problem(shown(path), f"cannot write in this {what}: {describe(error)}")) from None
     return path
@@ -332,17 +334,20 @@ def _swap_in_two_renames(new: Path, target: Path) -> None:
         _unlock(fd)
 
 
+# `<prefix><target>[.new|.old]-<tempfile's eight random characters>`
+_STAGED = re.compile(r"(?P<prefix>\.staging-|\.building-|\.old-)(?P<stem>.+)-[a-z0-9_]{8}")
+
+
 def _parse(name: str) -> tuple[str, str] | None:
     """(target name, new|old) of a staging entry's name, or None if it is not one."""
-    if name.startswith(STAGING_PREFIX):
-        stem = name[len(STAGING_PREFIX):].rpartition("-")[0]
-        target, _, kind = stem.rpartition(".")
-        return (target, kind) if target and kind in (NEW, OLD) else (stem, NEW)
-    for prefix in LEGACY_PREFIXES:
-        if name.startswith(prefix):
-            target = name[len(prefix):].rpartition("-")[0]
-            return target, (OLD if prefix == ".old-" else NEW)
-    return None
+    match = _STAGED.fullmatch(name)
+    if not match:
+        return None
+    stem = match["stem"]
+    if match["prefix"] != STAGING_PREFIX:           # an earlier builder's
+        return stem, (OLD if match["prefix"] == ".old-" else NEW)
+    target, _, kind = stem.rpartition(".")
+    return (target, kind) if target and kind in (NEW, OLD) else None
 
 
 def recover(folder: Path, only: str | None = None) -> list[str]:

@@ -103,3 +103,10 @@ def test_the_other_names_in_the_folder_are_never_touched(tmp_path):
     before = sorted(os.listdir(tmp_path))
     assert files.recover(tmp_path) == []
     assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_names_like_a_staging_entry_but_not_one_are_never_touched(tmp_path):
+    for name in (".old-notes", ".staging-notes", ".building-plan.txt", ".old-westfield-backup-2024"):
+        (tmp_path / name).mkdir()
+    assert files.recover(tmp_path) == []
+    assert len(os.listdir(tmp_path)) == 4
