@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import resource
 import shutil
@@ -131,3 +132,51 @@ def wait_for(condition, seconds: float = 30, step: float = 0.005) -> bool:
 
 def copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, symlinks=True)
+
+
+
+# Run inside a mount namespace of its own: a small tmpfs, filled to the last byte, holding a copy
+# of an output folder; then `policy` on it. Prints what the user saw and what the folder holds.
+_FULL_DISK = r"""
+import json, os, pathlib, subprocess, sys
+disk, source, marks, *command = sys.argv[1:]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk], check=True)
+subprocess.run(["cp", "-a", source, disk], check=True)
+out = pathlib.Path(disk, pathlib.Path(source).name)
+with open(os.path.join(disk, "filler"), "wb", buffering=0) as filler:
+    try:
+        while True:
+            filler.write(b"\0" * 4096)
+    except OSError:
+        pass
+run = subprocess.run(command, cwd=disk, capture_output=True, text=True)
+from macros.build.builder import tree_digest
+print(json.dumps({"returncode": run.returncode, "stdout": run.stdout, "stderr": run.stderr,
+                  "index.html": (out / "index.html").read_text(encoding="utf-8"),
+                  "digests": {p.name: tree_digest(p) for p in sorted(out.iterdir()) if p.is_dir()},
+                  "left": sorted(p.name for p in out.rglob("*") if p.name.startswith(tuple(marks.split())))}))
+"""
+
+
+def _namespace_command() -> list[str] | None:
+    """How to run a process with mounts of its own here, or None if it cannot be done."""
+    command = ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-Urm"]
+    try:
+        probe = subprocess.run([*command, "mount", "-t", "tmpfs", "tmpfs", "/mnt"], capture_output=True)
+    except FileNotFoundError:
+        return None
+    return command if probe.returncode == 0 else None
+
+
+NAMESPACE = _namespace_command()
+
+
+def on_a_full_disk(tmp_path: Path, out: Path, args: list[str], schools: Path) -> dict:
+    """`policy ARGS` run in a copy of `out` on a disk with no space left; see _FULL_DISK."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    run = subprocess.run([*NAMESPACE, sys.executable, "-c", _FULL_DISK, str(disk), str(out),
+                          " ".join(STAGING_MARKS), str(POLICY), *args],
+                         env=environment(schools), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)

@@ -15,10 +15,11 @@ from bs4 import BeautifulSoup
 
 from macros.build.builder import tree_digest
 from macros.paths import PROJECT_DIR
-from processes import (can_drop_permission_override, file_size_limit, run_policy, school_files,
-                       staging_left, umask, without_permission_override)
+from processes import (NAMESPACE, can_drop_permission_override, file_size_limit, on_a_full_disk, run_policy,
+                       school_files, staging_left, umask, without_permission_override)
 
 LIMIT = "the file is larger than this process may write (a file-size limit, see `ulimit -f`)"
+FULL = "the disk is full; free some space and run the command again"
 DENIED = "permission denied: this user may not write there; choose another folder or change its permissions"
 
 
@@ -85,6 +86,27 @@ def test_a_site_that_cannot_be_written_keeps_the_previous_site(tmp_path, schools
         "(the previous site is unchanged)" for slug in ("st-josephs", "westfield")]
     assert _digests(built) == before
     assert staging_left(built) == []
+
+
+@pytest.mark.skipif(NAMESPACE is None, reason="cannot mount a small disk of our own here")
+def test_a_full_disk_keeps_the_landing_page_whole(tmp_path, schools, built):
+    landing = (built / "index.html").read_text(encoding="utf-8")
+    seen = on_a_full_disk(tmp_path, built, ["build", "--out", "out"], schools)
+    assert seen["returncode"] == 1
+    assert seen["stderr"] == f"error: out/index.html: cannot write: {FULL} (the previous file is unchanged)\n"
+    assert seen["index.html"] == landing
+    assert seen["left"] == []
+
+
+@pytest.mark.skipif(NAMESPACE is None, reason="cannot mount a small disk of our own here")
+def test_a_full_disk_keeps_the_previous_sites(tmp_path, schools, built):
+    seen = on_a_full_disk(tmp_path, built, ["build", "--out", "out", "--force", "--jobs", "1"], schools)
+    assert seen["returncode"] == 1
+    assert seen["stderr"].splitlines()[:2] == [
+        f"error: {slug}: schools/{slug}.yml: the site could not be written to out/{slug}: {FULL} "
+        "(the previous site is unchanged)" for slug in ("st-josephs", "westfield")]
+    assert {slug: seen["digests"][slug] for slug in ("st-josephs", "westfield")} == _digests(built)
+    assert seen["left"] == []
 
 
 def test_an_out_that_is_a_file_is_refused(tmp_path, schools):
