@@ -162,7 +162,8 @@ def _namespace_command() -> list[str] | None:
     """How to run a process with mounts of its own here, or None if it cannot be done."""
     command = ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-Urm"]
     try:
-        probe = subprocess.run([*command, "mount", "-t", "tmpfs", "tmpfs", "/mnt"], capture_output=True)
+        probe = subprocess.run([*command, "mount", "-t", "tmpfs", "tmpfs", str(Path(__file__).parent)],
+                               capture_output=True)     # seen by that process alone
     except FileNotFoundError:
         return None
     return command if probe.returncode == 0 else None
