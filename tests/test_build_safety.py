@@ -28,11 +28,20 @@ def schools(tmp_path) -> Path:
     return school_files(tmp_path / "schools", ["st-josephs", "westfield"])
 
 
-@pytest.fixture
-def built(tmp_path, schools) -> Path:
-    """Two good sites and a landing page in tmp_path/out, built by `policy build`."""
-    run = run_policy(["build", "--out", "out", "--jobs", "1"], cwd=tmp_path, schools=schools)
+@pytest.fixture(scope="module")
+def good_sites(tmp_path_factory) -> Path:
+    """Two good sites and a landing page, built once by `policy build`."""
+    root = tmp_path_factory.mktemp("good")
+    run = run_policy(["build", "--out", "out", "--jobs", "1"], cwd=root,
+                     schools=school_files(root / "schools", ["st-josephs", "westfield"]))
     assert run.returncode == 0, run.stderr
+    return root / "out"
+
+
+@pytest.fixture
+def built(tmp_path, schools, good_sites) -> Path:
+    """The good sites in tmp_path/out, as `policy build` left them."""
+    shutil.copytree(good_sites, tmp_path / "out", symlinks=True)
     return tmp_path / "out"
 
 
