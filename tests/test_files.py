@@ -110,3 +110,14 @@ def test_names_like_a_staging_entry_but_not_one_are_never_touched(tmp_path):
         (tmp_path / name).mkdir()
     assert files.recover(tmp_path) == []
     assert len(os.listdir(tmp_path)) == 4
+
+
+def test_where_names_cannot_be_exchanged_a_swap_is_two_renames_and_leaves_nothing(tmp_path):
+    target = tmp_path / "westfield"
+    target.mkdir()
+    (target / "old.html").write_text("old", encoding="utf-8")
+    new = files.staging_dir(target)
+    (new / "new.html").write_text("new", encoding="utf-8")
+    files._swap_in_two_renames(new, target)
+    assert os.listdir(target) == ["new.html"]
+    assert os.listdir(tmp_path) == ["westfield"]
