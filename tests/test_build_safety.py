@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup
 from macros.build.builder import tree_digest
 from macros.paths import PROJECT_DIR
 from processes import (NAMESPACE, can_drop_permission_override, file_size_limit, on_a_full_disk, run_policy,
-                       school_files, staging_left, umask, without_permission_override)
+                       school_files, staging_left, start_policy, stop_group, umask,
+                       without_permission_override)
 
 LIMIT = "the file is larger than this process may write (a file-size limit, see `ulimit -f`)"
 FULL = "the disk is full; free some space and run the command again"
@@ -234,5 +235,21 @@ def test_a_site_the_earlier_builder_left_aside_in_a_crash_is_put_back(tmp_path, 
 
     assert (run.returncode, run.stderr) == (0, "")
     assert run.stdout == "built 0 of 2 school sites into out/ (2 unchanged, skipped; --force rebuilds them)\n"
+    assert _digests(built) == before
+    assert staging_left(built) == []
+
+
+def test_two_builds_at_once_into_one_folder_both_finish_and_leave_whole_sites(tmp_path, schools, built):
+    """Each run's clean-up leaves alone what the other is writing (it is locked)."""
+    before = _digests(built)
+    runs = [start_policy(["build", "--out", "out", "--force", "--jobs", "1"], cwd=tmp_path, schools=schools)
+            for _ in range(2)]
+    try:
+        seen = [run.communicate(timeout=300) for run in runs]
+    finally:
+        for run in runs:
+            stop_group(run)
+    assert [(run.returncode, *output) for run, output in zip(runs, seen)] == [
+        (0, "built 2 of 2 school sites into out/\n", "")] * 2
     assert _digests(built) == before
     assert staging_left(built) == []
