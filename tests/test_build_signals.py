@@ -201,6 +201,7 @@ def test_killed_at_random_moments_no_site_is_ever_partial(site, two_versions):
     first_swap, took = two_versions["timing"]
     current = dict(two_versions["A"][1])
     seen = {"previous": 0, "new": 0}
+    kills: dict[str, int] = {}
     for run_number in range(1, CRASH_RUNS + 1):
         label = f"run {run_number} (POLICY_CRASH_SEED={CRASH_SEED})"
         target = two_versions["B" if current[SEEDS[0]] == two_versions["A"][1][SEEDS[0]] else "A"]
@@ -208,6 +209,8 @@ def test_killed_at_random_moments_no_site_is_ever_partial(site, two_versions):
         signal_number = chance.choice([signal.SIGKILL, signal.SIGTERM])
         whole_group = chance.random() < 0.3
         delay = chance.uniform(first_swap, took) if chance.random() < 0.5 else chance.uniform(0.05, took)
+        name = f"{signal.Signals(signal_number).name} to the {'group' if whole_group else 'command'}"
+        kills[name] = kills.get(name, 0) + 1
         process = start_policy(BUILD, cwd=root, schools=schools)
         try:
             time.sleep(delay)
@@ -228,6 +231,8 @@ def test_killed_at_random_moments_no_site_is_ever_partial(site, two_versions):
             assert _digests(out) == target[1], label
             assert staging_left(out) == [], label
             current = dict(target[1])
+    print(f"\n{CRASH_RUNS} runs killed (POLICY_CRASH_SEED={CRASH_SEED}): {kills}; sites found after a "
+          f"kill: {seen['previous']} the previous one, {seen['new']} the new one, 0 partial")
     assert seen["previous"] and seen["new"], f"every kill came too early or too late: {seen}"
     assert run_policy(BUILD, cwd=root, schools=schools).returncode == 0
     assert staging_left(out) == []
