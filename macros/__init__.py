@@ -4,6 +4,10 @@ This package is also the mkdocs-macros module named in mkdocs.yml (`module_name:
 Its two functions are imported when mkdocs-macros asks for them, so that `policy` starts
 without loading mkdocs (and a Ctrl-C while it starts is its to handle).
 """
+from macros import platform
+
+platform.select()   # ProperDocs in place of mkdocs where it is installed, before mkdocs loads
+
 __all__ = ["define_env", "on_post_page_macros"]
 
 

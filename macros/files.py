@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -28,13 +29,15 @@ from macros.errors import PolicyError, Problem
 
 try:
     import fcntl
-except ImportError:                  # Windows: no advisory locks; nothing staged is removed
+except ImportError:                  # Windows: no advisory locks; see STALE_WITHOUT_LOCKS
     fcntl = None
 
 STAGING_PREFIX = ".staging-"
 # Left by earlier versions of the builder: `.building-<slug>-*` folders and `.old-<slug>-*/site`.
 LEGACY_PREFIXES = (".building-", ".old-")
 NEW, OLD = "new", "old"
+# Where locks do not exist, what was staged this long ago is taken as left by a killed run.
+STALE_WITHOUT_LOCKS = 24 * 3600
 
 
 def _umask() -> int:
@@ -280,25 +283,19 @@ def building_dir(target: Path) -> Iterator[Path]:
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); False where the system
     or file system cannot."""
-    renameat2 = getattr(_libc(), "renameat2", None)
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2 if os.name == "posix" else None
+    except (OSError, AttributeError):
+        renameat2 = None
+    at_fdcwd, rename_exchange = -100, 2
     if renameat2 is None:
         return False
-    at_fdcwd, rename_exchange = -100, 2
     if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
         return True
     code = ctypes.get_errno()
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(second))
-
-
-def _libc():
-    if os.name != "posix":
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
 
 
 def replace_dir(new: Path, target: Path) -> None:
@@ -367,8 +364,12 @@ def recover(folder: Path, only: str | None = None) -> list[str]:
             continue
         target, kind = parsed
         path = Path(entry.path)
-        fd = _lock(path)
-        if fd is None:                     # another run is writing it now
+        if fcntl is None:
+            with contextlib.suppress(OSError):
+                if time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_WITHOUT_LOCKS:
+                    continue
+            fd = None
+        elif (fd := _lock(path)) is None:  # another run is writing it now
             continue
         try:
             previous = path / "site" if entry.name.startswith(".old-") else path

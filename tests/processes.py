@@ -4,7 +4,6 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -51,6 +50,8 @@ def start_policy(args: list[str], *, cwd: Path, schools: Path) -> subprocess.Pop
 
 def file_size_limit(limit: int):
     """For preexec_fn: a real file-size limit, as `ulimit -f` sets."""
+    import resource        # Unix only
+
     return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 

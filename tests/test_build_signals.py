@@ -8,6 +8,7 @@ import os
 import random
 import shutil
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from macros.build.fingerprints import stored_fingerprint
 from macros.cli import INTERRUPTED
 from processes import (SEEDS, children, run_policy, school_files, staging_left, start_policy, stop_group,
                        wait_for, wait_until_gone)
+
+# Processes are watched through Linux's /proc; signals are POSIX.
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="watches processes through /proc")
 
 BUILD = ["build", "--out", "out", "--jobs", "2"]
 CRASH_RUNS = int(os.environ.get("POLICY_CRASH_RUNS", "20"))

@@ -20,14 +20,13 @@ import hashlib
 import logging
 import math
 import os
-import resource
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from macros import files
+from macros import files, platform
 from macros.mkdocs_glue import patches
 from macros.errors import PolicyError, Problem
 from macros.build.fingerprints import school_fingerprint, shared_fingerprint, stored_fingerprint, write_fingerprint
@@ -124,13 +123,19 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
 
 
 def _peak_rss_kb() -> int:
+    """For `make bench`; 0 on Windows, which has no `resource` module."""
+    try:
+        import resource
+    except ImportError:
+        return 0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 def _build_one(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, share_assets: bool = False,
                fingerprint: str | None = None) -> BuildResult:
     started = time.perf_counter()
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    for logger in {"mkdocs", platform.name()}:     # ProperDocs logs as `properdocs.*`
+        logging.getLogger(logger).setLevel(logging.WARNING)
     try:
         build_school(slug, out_dir, config_file, share_assets=share_assets, fingerprint=fingerprint)
     except PolicyError as error:
