@@ -24,6 +24,16 @@ def fresh_template_cache(tmp_path_factory):
         os.environ["POLICY_CACHE_DIR"] = previous
 
 
+def pytest_sessionstart(session):
+    """Hypothesis keeps its files (examples, constants) under pytest's temporary folder, not
+    in the project's folder: set before any test module is collected."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    factory = getattr(session.config, "_tmp_path_factory", None)     # the tmp_path_factory fixture's
+    if factory is not None:
+        set_hypothesis_home_dir(factory.mktemp("hypothesis"))
+
+
 @pytest.fixture(scope="session")
 def seed_sites(tmp_path_factory) -> Path:
     """A site folder holding every seed school, built as `make site` builds it."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,14 @@ from macros.model.model import load_model
 
 GOOD_TEXT = (Path(__file__).parent / "schools" / "good.yml").read_text(encoding="utf-8")
 GOOD = yaml.safe_load(GOOD_TEXT)
-SCRATCH = Path(tempfile.mkdtemp(prefix="policy-fuzz-"))
 MODEL = load_model()
+SCRATCH = Path()      # set below, under pytest's temporary folder (not left behind in /tmp)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _scratch_folder(tmp_path_factory):
+    global SCRATCH
+    SCRATCH = tmp_path_factory.mktemp("fuzz")
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
                     st.text(max_size=40), st.sampled_from(["{{ x }}", "31 February 2024", "03/12/23",
