@@ -19,6 +19,7 @@ from macros.model.model import load_model
 from macros.mkdocs_glue.output_hooks import PRINT_PAGE, PRINT_PLACEHOLDER, PRINT_SECTIONS_META
 from macros.model.passages import demote_headings
 from macros.render import pages
+from macros.importing.names import NAMES_STYLE, show_names
 
 _ATTRIBUTE_LIST = re.compile(r"\s*\{:[^}]*\}\s*$")
 
@@ -105,3 +106,5 @@ def on_post_page_macros(env) -> None:
     section = source[:-3] if source.endswith(".md") else None
     known = section in context.model.sections
     env.markdown = context.finish_section(section if known else None, env.markdown)
+    if show_names(os.environ):
+        env.markdown += NAMES_STYLE
