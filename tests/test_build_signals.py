@@ -238,6 +238,7 @@ def test_killed_at_random_moments_no_site_is_ever_partial(site, two_versions):
     print(f"\n{CRASH_RUNS} runs killed (POLICY_CRASH_SEED={CRASH_SEED}): {kills}; sites found after a "
           f"kill: {seen['previous']} the previous one, {seen['new']} the new one, 0 partial")
     assert seen["previous"] and seen["new"], f"every kill came too early or too late: {seen}"
-    assert run_policy(BUILD, cwd=root, schools=schools).returncode == 0
+    if CRASH_RUNS % 5:                         # the last run was killed: finish now
+        assert run_policy(BUILD, cwd=root, schools=schools).returncode == 0
     assert staging_left(out) == []
     assert sorted(os.listdir(out)) == sorted([".policy-build.lock", "index.html", "shared-assets", *SEEDS])
