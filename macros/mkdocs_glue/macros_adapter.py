@@ -57,7 +57,7 @@ def define_env(env) -> None:
     # The facts printed at the top of the whole policy, rendered by overrides/main.html.
     env.conf["extra"]["policy_print_summary"] = pages.print_summary(context)
     env.macro(lambda: _whole_policy(env, context), "whole_policy")
-    env.macro(lambda: render_markdown(differences(school, model)), "differences")
+    env.macro(lambda: render_markdown(differences(school, model, context.account)), "differences")
 
 
 def _title_block(env, context: PageContext) -> str:
