@@ -33,6 +33,15 @@ def review_notice(school: School, today: dt.date) -> str | None:
     return None
 
 
+def contact_warning(school: School) -> str | None:
+    """A warning when the file gives no way to reach the school (who's who would give none)."""
+    info = school.school
+    if info.email or info.phone or info.office_hours:
+        return None
+    return ("no way to contact the school is given, so the who's who page cannot say how to reach "
+            "the people it names: add email:, phone: or office_hours: under school:")
+
+
 def links_without_address(school: School, model: Model) -> list[str]:
     """Registry entries the model's text refers to that have no web address for this school."""
     used: set[str] = set()
@@ -58,6 +67,9 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
         notice = review_notice(school, today)
         if notice:
             report.lines.append(f"warning: {file}: dates.next_review: {notice}")
+        contact = contact_warning(school)
+        if contact:
+            report.lines.append(f"warning: {file}: school: {contact}")
         for change in model_changes(school, model):
             current = model.passages[change.passage]
             report.lines.append(

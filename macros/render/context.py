@@ -13,6 +13,7 @@ from typing import Any
 from macros.errors import PolicyError, Problem
 from macros.model.model import Link, Model
 from macros.model.passages import Edits, apply_edits
+from macros.school.dates import in_one_wording
 from macros.school.schema import Holder, School, Vacancy
 
 ROLE_NAMES = ("designated_teacher", "designated_governor", "safeguarding_lead")
@@ -94,7 +95,8 @@ class PageContext:
             publication = meta["publication"]
             lines += _definition_list(publication["rows"])
             lines += [f"**{inline_text(publication['notice'])}**", "{: .policy-notice }", ""]
-        rows = ([(r.label, r.value) for r in page.rows] if page.rows is not None
+        # A date in the school's own rows reads as the site words it everywhere else.
+        rows = ([(r.label, in_one_wording(r.value)) for r in page.rows] if page.rows is not None
                 else self.default_rows())
         lines += _definition_list(rows)
         return "\n".join(lines)
