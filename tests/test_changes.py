@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.build.builder import build_school
 from macros.cli import main
 from macros.errors import PolicyError
 from macros.publish.changes import changes_page, changes_since, changes_text, read_published_print_page
+from macros.publish.publishing import publish
 
 GOOD = Path(__file__).resolve().parent / "schools" / "good.yml"
 
@@ -172,27 +172,23 @@ def git(repo: Path, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    """A pages branch holding version 2023-24 of `oak`, built from an older school file."""
+    """A pages branch where `policy publish` put version 2023-24 of `oak`; the file is now 2024-25."""
     root = tmp_path_factory.mktemp("since")
-    schools = root / "schools"
+    schools, repo = root / "schools", root / "repo"
     schools.mkdir()
     older = GOOD.read_text(encoding="utf-8").replace("version: 2024-25", "version: 2023-24").replace(
         "- name: Tom Ellis", "- name: Ann Brook").replace("weekly family coffee morning", "family coffee morning")
     (schools / "oak.yml").write_text(older, encoding="utf-8")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("POLICY_SCHOOLS_DIR", str(schools))
-    site = build_school("oak", root / "old-site")
-    repo = root / "repo"
     git(root, "init", "-q", "-b", "main", str(repo))
-    (repo / "oak" / "2023-24" / "print").mkdir(parents=True)
-    shutil.copy(site / "print" / "index.html", repo / "oak" / "2023-24" / "print" / "index.html")
-    (repo / "oak" / "versions.json").write_text('[{"version": "2023-24", "title": "2023-24", "aliases": []}]')
-    git(repo, "checkout", "-q", "-b", "gh-pages")
-    git(repo, "add", ".")
-    git(repo, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "publish")
+    git(repo, "config", "user.name", "Test Publisher")
+    git(repo, "config", "user.email", "publisher@example.org")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "start")
+    publish("oak", repo_dir=repo, schools_dir=schools)
     shutil.copy(GOOD, schools / "oak.yml")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("POLICY_SCHOOLS_DIR", str(schools))
     yield repo
-    mp.undo()
+    patch.undo()
 
 
 def test_since_compares_the_published_version_with_the_school_file_now(published):
