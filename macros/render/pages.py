@@ -95,36 +95,36 @@ def _tel(phone: str | None) -> str | None:
     return digits or None
 
 
-def contact_routes(context: PageContext) -> list[str]:
-    """The ways to reach the school its file gives (email, phone, office hours), in Markdown."""
+def _ways(context: PageContext) -> list[tuple[str, str]]:
+    """(kind, Markdown) for each way to reach the school its file gives: email, phone, office."""
     info = context.school.school
-    routes = []
+    ways = []
     if info.email:
-        routes.append(f"by email: [{inline_text(info.email)}](<mailto:{info.email}>)")
+        ways.append(("email", f"[{inline_text(info.email)}](<mailto:{info.email}>)"))
     if info.phone:
         tel = _tel(info.phone)
         phone = inline_text(info.phone)
-        routes.append(f"by phone: [{phone}](<tel:{tel}>)" if tel else f"by phone: {phone}")
+        ways.append(("phone", f"[{phone}](<tel:{tel}>)" if tel else phone))
     if info.office_hours:
-        routes.append(f"at {_office(context)}, open {inline_text(info.office_hours)}")
-    return routes
+        ways.append(("office", inline_text(info.office_hours)))
+    return ways
+
+
+def contact_routes(context: PageContext) -> list[str]:
+    """The ways to reach the school its file gives, as list items (empty when it gives none)."""
+    office = _office(context)
+    words = {"email": "by email: {}", "phone": "by phone: {}", "office": f"at {office}, open {{}}"}
+    return [words[kind].format(value) for kind, value in _ways(context)]
 
 
 def contact_sentence(context: PageContext, purpose: str = "") -> str:
     """How to reach the school, in Markdown: its email, phone and office hours, or its office."""
-    info = context.school.school
     name = context.variables["school"]["name"]
-    ways = []
-    if info.email:
-        ways.append(f"email [{inline_text(info.email)}](<mailto:{info.email}>)")
-    if info.phone:
-        tel = _tel(info.phone)
-        phone = inline_text(info.phone)
-        ways.append(f"phone [{phone}](<tel:{tel}>)" if tel else f"phone {phone}")
-    if info.office_hours:
-        ways.append(f"visit {_office(context)} ({inline_text(info.office_hours)})")
+    office = _office(context)
+    words = {"email": "email {}", "phone": "phone {}", "office": f"visit {office} ({{}})"}
+    ways = [words[kind].format(value) for kind, value in _ways(context)]
     if not ways:
-        return f"Please contact {_office(context)} at {name}{purpose}."
+        return f"Please contact {office} at {name}{purpose}."
     return f"Please {' or '.join(ways)} ({name}){purpose}."
 
 
