@@ -156,6 +156,14 @@ def test_a_nested_list_item_is_its_own_paragraph():
         "## Title page (1 changed, 2 unchanged)", "  [-mothers-] {+fathers+}"]
 
 
+def test_words_split_by_inline_markup_are_read_as_written():
+    before = print_page("<h1 id='title'>Oak</h1><p><strong>Email:</strong> <a href='mailto:a@b.uk'>a@b.uk</a>"
+                        "<br>Tel<em>ephone</em>: 01</p>")
+    after = print_page("<h1 id='title'>Oak</h1><p><strong>Email:</strong> <a href='mailto:c@b.uk'>c@b.uk</a>"
+                       "<br>Telephone: 01</p>")
+    assert changes_text(before, after, "a", "b").splitlines()[3] == "  Email: [-a@b.uk-] {+c@b.uk+} Telephone: 01"
+
+
 def test_a_long_unchanged_run_keeps_twelve_words_either_side_of_a_change():
     words = [f"w{i}" for i in range(40)]
     before = print_page("<h1 id='title'>Oak</h1><p>" + " ".join(words) + "</p>")

@@ -80,31 +80,25 @@ class _Section:
 
 # --- reading a print page ----------------------------------------------------------------
 
-def _text(node: Tag | NavigableString) -> str:
-    return " ".join(node.get_text(" ").split()) if isinstance(node, Tag) else " ".join(str(node).split())
-
-
 def _blocks(node: Tag, out: list[tuple[Tag, str]]) -> None:
     """Each block's own words in reading order (a list item's nested list is its own blocks)."""
-    words: list[str] = []
+    parts: list[str] = []
 
     def flush() -> None:
-        text = " ".join(w for w in words if w)
+        text = " ".join("".join(parts).split())
         if text:
             out.append((node, text))
-        words.clear()
+        parts.clear()
 
     for child in node.children:
         if isinstance(child, Tag) and child.name in _BLOCK_TAGS | _CONTAINER_TAGS:
             flush()
             _blocks(child, out)
-        elif isinstance(child, (Tag, NavigableString)) and not _is_comment(child):
-            words.append(_text(child))
+        elif isinstance(child, Tag):   # inline markup (<strong>, <a>, <span>): words as written
+            parts.append(child.get_text(""))
+        elif type(child) is NavigableString:   # not a comment, doctype or other markup
+            parts.append(str(child))
     flush()
-
-
-def _is_comment(node) -> bool:
-    return isinstance(node, NavigableString) and type(node) is not NavigableString
 
 
 def _is_section_heading(node: Tag) -> bool:
@@ -118,6 +112,8 @@ def read_sections(print_html: str) -> list[_Section]:
     article = soup.select_one("article") or soup.body or soup
     for node in article.select(_NOT_POLICY):
         node.decompose()
+    for line_break in article.find_all("br"):
+        line_break.replace_with(" ")
     found: list[tuple[Tag, str]] = []
     _blocks(article, found)
     sections: list[tuple[str, str, list[str]]] = []
