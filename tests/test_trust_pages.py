@@ -212,3 +212,19 @@ def test_accessibility_statement_without_contact_routes_points_to_the_office(see
     assert section_after(article, "accessibility-format")[0] == (
         "If you need the policy in a different format, such as large print, easy read, audio "
         "recording or braille, please contact the school office at Westfield Primary School and Nursery.")
+
+
+def test_check_warns_when_the_title_page_gives_a_date_the_dates_do_not(tmp_path, monkeypatch):
+    (tmp_path / "oak.yml").write_text(GOOD.read_text(encoding="utf-8").replace(
+        "      value: 3 December 2023", "      value: by FGB 3 Dec 2024"), encoding="utf-8")
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path))
+    assert [line for line in check_schools(["oak"]).lines if "title_page" in line] == [
+        "warning: schools/oak.yml: title_page.rows[0]: 'by FGB 3 Dec 2024' gives the date 3 December "
+        "2024, which is none of the dates under dates: (3 December 2023, September 2024, Autumn 2029); "
+        "write the same date in both places"]
+
+
+def test_check_is_quiet_when_the_title_page_dates_are_the_files_dates(tmp_path, monkeypatch):
+    shutil.copy(GOOD, tmp_path / "oak.yml")
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path))
+    assert not [line for line in check_schools(["oak"]).lines if "title_page" in line]

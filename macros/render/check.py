@@ -11,6 +11,7 @@ from macros.render.model_changes import model_changes
 from macros.school.loader import all_slugs, load_school, school_path
 from macros.paths import DOCS_DIR
 from macros.model.model import Model, load_model
+from macros.school.dates import dates_in
 from macros.school.schema import School
 
 REVIEW_WARNING_DAYS = 30
@@ -42,6 +43,17 @@ def contact_warning(school: School) -> str | None:
             "the people it names: add email:, phone: or office_hours: under school:")
 
 
+def title_date_warnings(school: School) -> list[str]:
+    """A date on the title page that is none of the file's dates: the two would disagree."""
+    d = school.dates
+    known = {(x.start, x.end) for x in (d.ratified, d.reviewed, d.next_review, d.behaviour_policy_reviewed) if x}
+    listed = ", ".join(str(x) for x in (d.ratified, d.reviewed, d.next_review) if x)
+    return [f"title_page.rows[{n}]: '{row.value}' gives the date {date}, which is none of the dates "
+            f"under dates: ({listed}); write the same date in both places"
+            for n, row in enumerate(school.title_page.rows or [])
+            for date in dates_in(row.value) if (date.start, date.end) not in known]
+
+
 def links_without_address(school: School, model: Model) -> list[str]:
     """Registry entries the model's text refers to that have no web address for this school."""
     used: set[str] = set()
@@ -67,6 +79,7 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
         notice = review_notice(school, today)
         if notice:
             report.lines.append(f"warning: {file}: dates.next_review: {notice}")
+        report.lines += [f"warning: {file}: {warning}" for warning in title_date_warnings(school)]
         contact = contact_warning(school)
         if contact:
             report.lines.append(f"warning: {file}: school: {contact}")
