@@ -226,7 +226,15 @@ def test_since_explains_a_missing_pages_branch(published):
                                  "gh-pages:gh-pages) or name it with --branch")
 
 
-def test_cli_reports_a_missing_pages_branch_as_an_error(capsys):
+def test_since_refuses_a_version_name_that_could_not_have_been_published(published):
+    with pytest.raises(PolicyError) as caught:
+        changes_since("oak", "../2023-24", "gh-pages", published)
+    assert str(caught.value) == ("policy diff: --since: '../2023-24' is not a version name; versions "
+                                 "are named like 2024-25")
+
+
+def test_cli_reports_a_missing_pages_branch_as_an_error(capsys, monkeypatch):
+    monkeypatch.delenv("POLICY_SCHOOLS_DIR", raising=False)   # the project's own schools
     assert main(["diff", "westfield", "--since", "2024-25", "--branch", "no-such-pages-branch"]) == 1
     assert capsys.readouterr().err.startswith(
         "error: policy diff: --branch: there is no branch 'no-such-pages-branch'")

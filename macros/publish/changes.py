@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from macros.build.builder import build_school
 from macros.errors import PolicyError, Problem
 from macros.paths import PROJECT_DIR, TEMPLATES_DIR
 from macros.school.loader import load_school, school_path
+from macros.school.schema import VERSION_RE
 
 PRINT_PAGE = "print/index.html"
 _BLOCK_TAGS = {"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "caption",
@@ -247,18 +249,25 @@ def changes_text(previous_html: str, current_html: str, previous_version: str,
 
 # --- `policy diff SLUG --since VERSION` ------------------------------------------------------
 
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True)
+    except FileNotFoundError:
+        raise PolicyError(Problem("policy diff", "git is not installed; install git to read the "
+                                  "published versions", "--since")) from None
+
+
 def read_published_print_page(repo: Path, branch: str, slug: str, version: str) -> str:
     """A published version's print page, read from the pages branch with `git show`."""
     def show(path: str) -> bytes | None:
-        shown = subprocess.run(["git", "show", f"{branch}:{path}"], cwd=repo, capture_output=True)
+        shown = _git(repo, "show", f"{branch}:{path}")
         return shown.stdout if shown.returncode == 0 else None
 
     def problem(message: str, field: str) -> PolicyError:
         return PolicyError(Problem("policy diff", message, field))
 
-    known = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}"],
-                           cwd=repo, capture_output=True)
-    if known.returncode != 0:
+    if branch.startswith("-") or _git(repo, "rev-parse", "--verify", "--quiet",
+                                      f"{branch}^{{commit}}").returncode != 0:
         raise problem(f"there is no branch '{branch}' to read published versions from; fetch the "
                       "pages branch (git fetch origin gh-pages:gh-pages) or name it with --branch",
                       "--branch")
@@ -278,8 +287,11 @@ def read_published_print_page(repo: Path, branch: str, slug: str, version: str) 
 
 def changes_since(slug: str, version: str, branch: str = "gh-pages", repo: Path | None = None) -> str:
     """`policy diff SLUG --since VERSION`: that published version against the school file now."""
-    previous = read_published_print_page(Path(repo or PROJECT_DIR), branch, slug, version)
     school = load_school(school_path(slug))
+    if not re.match(VERSION_RE, version):
+        raise PolicyError(Problem("policy diff", f"'{version}' is not a version name; versions are "
+                                  "named like 2024-25", "--since"))
+    previous = read_published_print_page(Path(repo or PROJECT_DIR), branch, slug, version)
     with tempfile.TemporaryDirectory(prefix="policy-diff-") as out:
         site = build_school(slug, Path(out))
         current = (site / PRINT_PAGE).read_text(encoding="utf-8")
