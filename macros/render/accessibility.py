@@ -56,7 +56,7 @@ def accessibility_statement(context: PageContext) -> str:
         "- move around the whole website using just a keyboard",
         "- listen to the website using a screen reader",
         "- search the whole policy, without your search leaving this website",
-        "- print the whole policy from the “Whole policy (print)” page, with page numbers",
+        "- print the whole policy from the “Whole policy (print)” page",
         "",
         "This website does not use cookies, analytics, web fonts or anything loaded from "
         "another website: your browser only ever contacts this website.",
@@ -135,8 +135,8 @@ def accessibility_statement(context: PageContext) -> str:
         "- search and the other controls can be reached with the keyboard",
         "- pages do not scroll sideways on a screen 320 pixels wide",
         "- every link within the website works",
-        "- the printed policy includes the school’s name, the dates and the named people, and "
-        "every printed page has a page number",
+        "- the policy printed from Chromium includes the school’s name, the dates and the named "
+        "people, and every printed page has a page number and says whose policy it is",
         "",
         "These checks are automated, and automated checks cannot find every problem, so please "
         "tell us about anything that is hard to use.",
