@@ -24,12 +24,17 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).replace("’", "'").split())
 
 
-@pytest.fixture
-def printed(sites, page) -> list[str]:
-    """Westfield's print page printed to A4 by Chromium with the page's own margins."""
-    page.goto(sites.url(SLUG, "print/"))
-    page.wait_for_selector(".policy-review-notice--due")
-    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+@pytest.fixture(scope="module")
+def printed(sites, browser) -> list[str]:
+    """Westfield's print page printed to A4 by Chromium with the page's own margins (once)."""
+    context = browser.new_context(locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(sites.url(SLUG, "print/"))
+        page.wait_for_selector(".policy-review-notice--due")
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    finally:
+        context.close()
     return [_norm(p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
