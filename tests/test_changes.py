@@ -211,6 +211,11 @@ def test_since_compares_the_published_version_with_the_school_file_now(published
     ]
 
 
+def test_since_an_alias_compares_with_the_version_it_names(published):
+    assert changes_since("oak", "latest", "gh-pages", published).splitlines()[0] == (
+        "What changed in version 2024-25 since version 2023-24: 2 of 14 sections")
+
+
 def test_since_names_the_published_versions_when_the_version_is_not_there(published):
     with pytest.raises(PolicyError) as caught:
         read_published_print_page(published, "gh-pages", "oak", "2022-23")

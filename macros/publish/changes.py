@@ -257,12 +257,19 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
                                   "published versions", "--since")) from None
 
 
-def read_published_print_page(repo: Path, branch: str, slug: str, version: str) -> str:
-    """A published version's print page, read from the pages branch with `git show`."""
-    def show(path: str) -> bytes | None:
-        shown = _git(repo, "show", f"{branch}:{path}")
-        return shown.stdout if shown.returncode == 0 else None
+def _published(repo: Path, branch: str, slug: str) -> list[dict]:
+    """The school's versions.json on the pages branch (mike's list of versions and aliases)."""
+    shown = _git(repo, "show", f"{branch}:{slug}/versions.json")
+    try:
+        listed = json.loads(shown.stdout) if shown.returncode == 0 else []
+        return [v for v in listed if isinstance(v, dict) and "version" in v]
+    except (ValueError, TypeError):
+        return []
 
+
+def read_published_print_page(repo: Path, branch: str, slug: str, version: str) -> tuple[str, str]:
+    """(version, print page) of a published version, or of the version an alias such as
+    `latest` names, read from the pages branch with `git show`."""
     def problem(message: str, field: str) -> PolicyError:
         return PolicyError(Problem("policy diff", message, field))
 
@@ -271,18 +278,16 @@ def read_published_print_page(repo: Path, branch: str, slug: str, version: str) 
         raise problem(f"there is no branch '{branch}' to read published versions from; fetch the "
                       "pages branch (git fetch origin gh-pages:gh-pages) or name it with --branch",
                       "--branch")
-    page = show(f"{slug}/{version}/{PRINT_PAGE}")
-    if page is not None:
-        return page.decode("utf-8")
-    listing = show(f"{slug}/versions.json")
-    if listing is None:
+    versions = _published(repo, branch, slug)
+    version = next((str(v["version"]) for v in versions if version in (v.get("aliases") or [])), version)
+    shown = _git(repo, "show", f"{branch}:{slug}/{version}/{PRINT_PAGE}")
+    if shown.returncode == 0:
+        return version, shown.stdout.decode("utf-8")
+    if not versions:
         raise problem(f"the branch '{branch}' has no published policy for '{slug}'", "--since")
-    try:
-        versions = [str(v["version"]) for v in json.loads(listing)]
-    except (ValueError, TypeError, KeyError):
-        versions = []
+    names = ", ".join(str(v["version"]) for v in versions)
     raise problem(f"the branch '{branch}' has no version '{version}' of {slug}; published "
-                  f"versions: {', '.join(versions) or 'none'}", "--since")
+                  f"versions: {names}", "--since")
 
 
 def changes_since(slug: str, version: str, branch: str = "gh-pages", repo: Path | None = None) -> str:
@@ -291,7 +296,7 @@ def changes_since(slug: str, version: str, branch: str = "gh-pages", repo: Path 
     if not re.match(VERSION_RE, version):
         raise PolicyError(Problem("policy diff", f"'{version}' is not a version name; versions are "
                                   "named like 2024-25", "--since"))
-    previous = read_published_print_page(Path(repo or PROJECT_DIR), branch, slug, version)
+    version, previous = read_published_print_page(Path(repo or PROJECT_DIR), branch, slug, version)
     with tempfile.TemporaryDirectory(prefix="policy-diff-") as out:
         site = build_school(slug, Path(out))
         current = (site / PRINT_PAGE).read_text(encoding="utf-8")
