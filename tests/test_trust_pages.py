@@ -11,7 +11,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from macros.build.builder import build_school
-from macros.render.check import check_schools
+from macros.render.check import check_schools, text_line
 from macros.render.pages import css_string
 from macros.school.dates import dates_in, in_one_wording
 
@@ -136,8 +136,8 @@ def test_home_page_link_promises_contact_details_only_when_there_are_some(seed_s
 
 
 def test_check_warns_when_a_school_file_gives_no_way_to_contact_the_school():
-    lines = check_schools(["westfield"]).lines
-    assert ("warning: schools/westfield.yml: school: no way to contact the school is given, so the "
+    lines = [text_line(f) for f in check_schools(["westfield"]).findings]
+    assert ("warning: schools/westfield.yml:6:1: school: no way to contact the school is given, so the "
             "who's who page cannot say how to reach the people it names: add email:, phone: or "
             "office_hours: under school:") in lines
 
@@ -145,7 +145,7 @@ def test_check_warns_when_a_school_file_gives_no_way_to_contact_the_school():
 def test_check_does_not_warn_about_contact_when_the_file_gives_an_email(tmp_path, monkeypatch):
     shutil.copy(GOOD, tmp_path / "oak.yml")
     monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path))
-    assert not [line for line in check_schools(["oak"]).lines if ": school: " in line]
+    assert not [line for line in [text_line(f) for f in check_schools(["oak"]).findings] if ": school: " in line]
 
 
 # --- the accessibility statement ---------------------------------------------------------------
@@ -218,8 +218,9 @@ def test_check_warns_when_the_title_page_gives_a_date_the_dates_do_not(tmp_path,
     (tmp_path / "oak.yml").write_text(GOOD.read_text(encoding="utf-8").replace(
         "      value: 3 December 2023", "      value: by FGB 3 Dec 2024"), encoding="utf-8")
     monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path))
-    assert [line for line in check_schools(["oak"]).lines if "title_page" in line] == [
-        "warning: schools/oak.yml: title_page.rows[0]: 'by FGB 3 Dec 2024' gives the date 3 December "
+    assert [line for line in [text_line(f) for f in check_schools(["oak"]).findings] if "title_page" in line] == [
+        f"warning: {tmp_path / 'oak.yml'}:44:7: title_page.rows[1].value: 'by FGB 3 Dec 2024' gives "
+        "the date 3 December "
         "2024, which is none of the dates under dates: (3 December 2023, September 2024, Autumn 2029); "
         "write the same date in both places"]
 
@@ -227,4 +228,4 @@ def test_check_warns_when_the_title_page_gives_a_date_the_dates_do_not(tmp_path,
 def test_check_is_quiet_when_the_title_page_dates_are_the_files_dates(tmp_path, monkeypatch):
     shutil.copy(GOOD, tmp_path / "oak.yml")
     monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(tmp_path))
-    assert not [line for line in check_schools(["oak"]).lines if "title_page" in line]
+    assert not [line for line in [text_line(f) for f in check_schools(["oak"]).findings] if "title_page" in line]

@@ -56,10 +56,13 @@ import types
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from macros import platform
 from macros.mkdocs_glue.shared_assets import SHARED_PLUGIN
 from macros.paths import CACHE_DIR
 
 PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0"}
+# On ProperDocs (macros/platform.py) the patched modules are its own: that release too.
+PINNED_ON_PROPERDOCS = {**PINNED, "properdocs": "1.6.7"}
 # Plugins whose hooks neither change the theme's Jinja environment nor add theme files.
 SAFE_PLUGINS = {"search", "material/search", "macros", SHARED_PLUGIN}
 # Markdown extensions whose output depends only on a page's Markdown and the config: no files
@@ -84,7 +87,7 @@ _PAGE_CACHE_MAX = 512
 def installed_versions() -> dict[str, str | None]:
     """The installed versions of the pinned packages (they cannot change while we run)."""
     found = {}
-    for name in PINNED:
+    for name in PINNED_ON_PROPERDOCS if platform.name() == "properdocs" else PINNED:
         try:
             found[name] = version(name)
         except PackageNotFoundError:
@@ -96,7 +99,7 @@ def supported() -> bool:
     """True when the caches may be used: pinned versions installed and not switched off."""
     if os.environ.get("POLICY_FAST_BUILD", "1").strip().lower() in ("0", "false", "no", "off"):
         return False
-    return installed_versions() == PINNED
+    return installed_versions() == (PINNED_ON_PROPERDOCS if platform.name() == "properdocs" else PINNED)
 
 
 def config_is_safe(config) -> bool:
@@ -308,11 +311,11 @@ def _install_theme_list_cache() -> None:
 class _LogWatch(logging.Handler):
     """Notices whether anything was logged (INFO or above) while a page was converted."""
 
-    NAMES = ("", "mkdocs", "MARKDOWN")
-
     def __init__(self):
         super().__init__(logging.INFO)
         self.quiet = True
+        # The platform's own logger too: the properdocs command does not pass it on to the root.
+        self.NAMES = tuple(dict.fromkeys(("", "mkdocs", platform.name(), "MARKDOWN")))
 
     def emit(self, record):
         self.quiet = False
