@@ -20,6 +20,7 @@ from macros.mkdocs_glue.output_hooks import PRINT_PAGE, PRINT_PLACEHOLDER, PRINT
 from macros.model.passages import demote_headings
 from macros.render import pages
 from macros.render.accessibility import accessibility_statement
+from macros.importing.names import NAMES_STYLE, show_names
 
 _ATTRIBUTE_LIST = re.compile(r"\s*\{:[^}]*\}\s*$")
 
@@ -109,3 +110,5 @@ def on_post_page_macros(env) -> None:
     section = source[:-3] if source.endswith(".md") else None
     known = section in context.model.sections
     env.markdown = context.finish_section(section if known else None, env.markdown)
+    if show_names(os.environ):
+        env.markdown += NAMES_STYLE
