@@ -61,7 +61,7 @@ def define_env(env) -> None:
     # The running footer of every printed page, for overrides/partials/print-footer.html.
     env.conf["extra"]["policy_running_footer"] = pages.css_string(pages.running_footer(context))
     env.macro(lambda: _whole_policy(env, context), "whole_policy")
-    env.macro(lambda: render_markdown(differences(school, model)), "differences")
+    env.macro(lambda: render_markdown(differences(school, model, context.account)), "differences")
 
 
 def _title_block(env, context: PageContext) -> str:
