@@ -164,12 +164,14 @@ def test_words_split_by_inline_markup_are_read_as_written():
     assert changes_text(before, after, "a", "b").splitlines()[3] == "  Email: [-a@b.uk-] {+c@b.uk+} Telephone: 01"
 
 
-def test_a_long_unchanged_run_keeps_twelve_words_either_side_of_a_change():
+def test_a_long_unchanged_run_keeps_the_words_next_to_a_change():
+    from macros.render.word_diff import CONTEXT_WORDS
     words = [f"w{i}" for i in range(40)]
     before = print_page("<h1 id='title'>Oak</h1><p>" + " ".join(words) + "</p>")
     after = print_page("<h1 id='title'>Oak</h1><p>" + " ".join(words[:20] + ["new"] + words[20:]) + "</p>")
     line = changes_text(before, after, "a", "b").splitlines()[3]
-    assert line == ("  … " + " ".join(words[8:20]) + " {+new+} " + " ".join(words[20:32]) + " …")
+    assert line == ("  … " + " ".join(words[20 - CONTEXT_WORDS:20]) + " {+new+} "
+                    + " ".join(words[20:20 + CONTEXT_WORDS]) + " …")
 
 
 # --- `policy diff SLUG --since VERSION` -------------------------------------------------------

@@ -20,7 +20,7 @@ How the print page is read: its <article> holds the policy; the site's own words
 starts at the page's h1 (the title page) and at every h2 whose id is a section name (no dot:
 `intention`, `appendix-1`); sections of the two versions are matched by that id. Each
 paragraph, list item, heading or table cell is one block; blocks are aligned, and a block
-that changed is compared word by word.
+that changed is compared word by word (macros/render/word_diff.py, as the differences page is).
 """
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from macros.build.builder import build_school
 from macros.errors import PolicyError, Problem
 from macros.paths import PROJECT_DIR, TEMPLATES_DIR
+from macros.render.word_diff import Piece, marked, shortened, word_diff
 from macros.school.loader import load_school, school_path
 from macros.school.schema import VERSION_RE
 
@@ -50,16 +51,6 @@ _CONTAINER_TAGS = {"ul", "ol", "dl", "div", "section", "table", "thead", "tbody"
 _NOT_POLICY = (".headerlink, .md-content__button, .policy-feedback, .policy-review-notice, "
                ".policy-page-meta, script, style, template")
 TITLE_SECTION = "title"
-CONTEXT_WORDS = 12   # unchanged words shown either side of a change in a long paragraph
-ELLIPSIS = "…"
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of words: `same` in both versions, `added` in the new one, `removed` from the old."""
-
-    kind: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -139,35 +130,6 @@ def read_sections(print_html: str) -> list[_Section]:
 
 # --- comparing ---------------------------------------------------------------------------
 
-def _word_pieces(old: str, new: str) -> tuple[Piece, ...]:
-    a, b = old.split(), new.split()
-    pieces: list[Piece] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            pieces.append(Piece("same", " ".join(a[i1:i2])))
-            continue
-        if tag in ("delete", "replace"):
-            pieces.append(Piece("removed", " ".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            pieces.append(Piece("added", " ".join(b[j1:j2])))
-    return _shorten(pieces)
-
-
-def _shorten(pieces: list[Piece]) -> tuple[Piece, ...]:
-    """Long unchanged runs keep CONTEXT_WORDS words next to each change, with "…" for the rest."""
-    kept = []
-    for index, piece in enumerate(pieces):
-        words = piece.text.split()
-        before, after = index > 0, index < len(pieces) - 1   # a change before / after this run
-        if piece.kind != "same" or len(words) <= CONTEXT_WORDS * (before + after):
-            kept.append(piece)
-            continue
-        head = words[:CONTEXT_WORDS] if before else []
-        tail = words[-CONTEXT_WORDS:] if after else []
-        kept.append(Piece("same", " ".join(head + [ELLIPSIS] + tail)))
-    return tuple(kept)
-
-
 def _compare_blocks(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[list[tuple[Piece, ...]], int]:
     changed: list[tuple[Piece, ...]] = []
     unchanged = 0
@@ -176,7 +138,7 @@ def _compare_blocks(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[list[tu
             unchanged += i2 - i1
             continue
         pairs = min(i2 - i1, j2 - j1)
-        changed += [_word_pieces(old[i1 + k], new[j1 + k]) for k in range(pairs)]
+        changed += [tuple(shortened(word_diff(old[i1 + k], new[j1 + k]))) for k in range(pairs)]
         changed += [(Piece("removed", text),) for text in old[i1 + pairs:i2]]
         changed += [(Piece("added", text),) for text in new[j1 + pairs:j2]]
     return changed, unchanged
@@ -221,10 +183,6 @@ def changes_page(previous_html: str, current_html: str, school_name: str,
         unchanged=[s for s in sections if s.status == "unchanged"])
 
 
-def _piece_text(piece: Piece) -> str:
-    return {"same": "{}", "added": "{{+{}+}}", "removed": "[-{}-]"}[piece.kind].format(piece.text)
-
-
 def changes_text(previous_html: str, current_html: str, previous_version: str,
                  current_version: str | None) -> str:
     """The same differences as text, in git's word-diff notation: [-removed-] {+added+}.
@@ -240,7 +198,7 @@ def changes_text(previous_html: str, current_html: str, previous_version: str,
         what = {"added": "new section", "removed": "section removed"}.get(
             section.status, f"{len(section.blocks)} changed, {section.unchanged_blocks} unchanged")
         lines += ["", f"## {section.title} ({what})"]
-        lines += ["  " + " ".join(_piece_text(p) for p in block) for block in section.blocks]
+        lines += ["  " + marked(list(block)) for block in section.blocks]
     unchanged = [s.title for s in sections if s.status == "unchanged"]
     if unchanged:
         lines += ["", "Unchanged: " + "; ".join(unchanged)]
