@@ -1,7 +1,8 @@
 """The seed schools' sites are byte-identical to the recorded fingerprints of their trees.
 
 tests/data/seed-site-digests.json holds the SHA-256 of every file of the four seed schools'
-sites (and of the shared assets they use) as `policy build` writes them. A refactor of the
+sites (and of the shared assets they use) as `policy build` writes them, and of one more
+school's (tests/data/print-variant.yml, whose print page joins unusual sections). A refactor of the
 glue, the builder or the fast path must not change one byte of them.
 
 Regenerate with `POLICY_RECORD_SITE_DIGESTS=1 .venv/bin/python -m pytest
@@ -15,11 +16,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
+import pytest
+
+from macros.build.builder import build_many
 from macros.build.fingerprints import FINGERPRINT_FILE
 
-RECORD = Path(__file__).parent / "data" / "seed-site-digests.json"
+DATA = Path(__file__).parent / "data"
+RECORD = DATA / "seed-site-digests.json"
+VARIANT = "print-variant"
 RECORD_VARIABLE = "POLICY_RECORD_SITE_DIGESTS"
 # Not part of what a reader gets: the inputs' fingerprint hashes the builder's own source.
 NOT_RECORDED = {FINGERPRINT_FILE}
@@ -36,8 +43,24 @@ def site_digests(out: Path) -> dict[str, str]:
     return found
 
 
-def test_seed_sites_are_byte_identical_to_the_recorded_digests(seed_sites):
+@pytest.fixture(scope="module")
+def variant_site(tmp_path_factory) -> Path:
+    """tests/data/print-variant.yml built alone: a school whose print page joins a section it
+    leaves out, sections of its own and a repeated heading."""
+    root = tmp_path_factory.mktemp("variant")
+    (root / "schools").mkdir()
+    shutil.copy(DATA / f"{VARIANT}.yml", root / "schools" / f"{VARIANT}.yml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLICY_SCHOOLS_DIR", str(root / "schools"))
+        result = build_many([VARIANT], root / "out", jobs=1)[0]
+    assert result.ok, result.message
+    return root / "out"
+
+
+def test_seed_sites_are_byte_identical_to_the_recorded_digests(seed_sites, variant_site):
     built = site_digests(seed_sites)
+    built.update({name: digest for name, digest in site_digests(variant_site).items()
+                  if name.startswith(f"{VARIANT}/")})
     if os.environ.get(RECORD_VARIABLE):
         RECORD.write_text(json.dumps(built, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     recorded = json.loads(RECORD.read_text(encoding="utf-8"))
