@@ -36,12 +36,13 @@ one worker process these caches keep that work from the first build and reuse it
 Each school still gets a fresh `load_config` and its own plugin instances, so
 mkdocs-macros runs `define_env` (which reads SCHOOL) for every school.
 
-These are patches of mkdocs internals, so they are installed only for the versions pinned
-in pyproject.toml and used only for a config whose plugins are known to leave the Jinja
-environment alone (and the Markdown cache only with Markdown extensions known to read
-nothing but the page); otherwise builds take the plain path. The search split is the one
-exception: material's parser reads nothing but the page's HTML, so it holds for any config.
-`POLICY_FAST_BUILD=0` turns them off. tests/test_build.py checks the output is
+These are patches of upstream internals, so each is fenced (fences.py: the code it replaces or
+relies on, its pinned version and a hash of that code): a patch whose fence does not hold is not
+installed, and a warning names it. They are used only for a config whose plugins are known to
+leave the Jinja environment alone (and the Markdown cache only with Markdown extensions known
+to read nothing but the page); otherwise builds take the plain path. The search split is the
+one exception: material's parser reads nothing but the page's HTML, so it holds for any
+config. `POLICY_FAST_BUILD=0` turns them off. tests/test_build.py checks the output is
 byte-identical to `mkdocs build`.
 """
 from __future__ import annotations
@@ -56,12 +57,14 @@ import types
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from macros.mkdocs_glue import fences
+from macros.mkdocs_glue.fences import PINNED
+from macros.mkdocs_glue.plugin import PLUGIN_NAME
 from macros.mkdocs_glue.shared_assets import SHARED_PLUGIN
 from macros.paths import CACHE_DIR
 
-PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0"}
 # Plugins whose hooks neither change the theme's Jinja environment nor add theme files.
-SAFE_PLUGINS = {"search", "material/search", "macros", SHARED_PLUGIN}
+SAFE_PLUGINS = {"search", "material/search", "macros", PLUGIN_NAME, SHARED_PLUGIN}
 # Markdown extensions whose output depends only on a page's Markdown and the config: no files
 # read, no state kept between pages. A page converted with any other is never cached.
 SAFE_EXTENSIONS = {"attr_list", "def_list", "md_in_html", "admonition", "toc", "tables",
@@ -92,11 +95,17 @@ def installed_versions() -> dict[str, str | None]:
     return found
 
 
+def switched_on() -> bool:
+    return os.environ.get("POLICY_FAST_BUILD", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def supported() -> bool:
-    """True when the caches may be used: pinned versions installed and not switched off."""
-    if os.environ.get("POLICY_FAST_BUILD", "1").strip().lower() in ("0", "false", "no", "off"):
-        return False
-    return installed_versions() == PINNED
+    """True when every patch may be installed: switched on, and every fence holds."""
+    return switched_on() and not fences.broken(fences.PATCH)
+
+
+def _may(patch: str) -> bool:
+    return fences.holds(fences.PATCH, patch)
 
 
 def config_is_safe(config) -> bool:
@@ -111,9 +120,10 @@ def config_is_safe(config) -> bool:
 
 
 def install() -> bool:
-    """Patch mkdocs and mkdocs-macros once per process; return whether the caches are on."""
+    """Install, once per process, each patch whose fence holds (a warning names any other);
+    return whether the caches are switched on."""
     global _installed
-    if not supported():
+    if not switched_on():
         return False
     with _lock:
         if _installed:
@@ -155,14 +165,17 @@ def install() -> bool:
                 _git_info = plain_git_info()
             return dict(_git_info) if isinstance(_git_info, dict) else _git_info
 
-        Theme.get_env = cached_get_env
-        Files.add_files_from_theme = cached_add_files_from_theme
-        macros_context.get_git_info = cached_git_info
+        if _may("theme-environment"):
+            Theme.get_env = cached_get_env
+        if _may("theme-files"):
+            Files.add_files_from_theme = cached_add_files_from_theme
+        if _may("git-info"):
+            macros_context.get_git_info = cached_git_info
         _install_macros_patches()
-        _install_yaml_cache()
-        _install_theme_list_cache()
-        _install_render_cache()
-        _install_search_cache()
+        for patch, install_it in (("config-yaml", _install_yaml_cache), ("theme-list", _install_theme_list_cache),
+                                  ("page-render", _install_render_cache), ("search-split", _install_search_cache)):
+            if _may(patch):
+                install_it()
         _installed = True
         return True
 
@@ -256,8 +269,10 @@ def _install_macros_patches() -> None:
         if self.filters:
             macros_util.trace("Config filters:", list(self.filters.keys()))
 
-    macros_plugin.MacrosPlugin.on_config = on_config
-    macros_plugin.MacrosPlugin.on_pre_build = on_pre_build
+    if _may("macros-compile"):
+        macros_plugin.MacrosPlugin.on_config = on_config
+    if _may("macros-pre-build"):
+        macros_plugin.MacrosPlugin.on_pre_build = on_pre_build
 
 
 def _install_yaml_cache() -> None:

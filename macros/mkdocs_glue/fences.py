@@ -1,0 +1,217 @@
+"""Fences around everything that relies on the internals of mkdocs, mkdocs-macros and material.
+
+One table (`FENCES`): each patch in patches.py, each of output_hooks.py's squeezing steps that
+reads material's markup, and each material partial copied into overrides/, with the upstream
+code it replaces or depends on, the version it was written against, and a SHA-256 of that
+code as it was (a function's source, read from its module file, or a theme file's bytes).
+
+A fence holds when the installed package has the pinned version and the code has the recorded
+hash. Where one does not hold, what it guards is switched off (a patch is not installed, the
+squeezing step is skipped) and a warning names it; tests/test_fences.py fails, so the new
+upstream code is read and the entry renewed (`python -m macros.mkdocs_glue.fences` prints
+the hashes as installed).
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import importlib.util
+import logging
+import sys
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0", "Jinja2": "3.1.6"}
+# Where each pinned distribution's code lives.
+_PACKAGE_OF = {"mkdocs": "mkdocs", "mkdocs-material": "material", "mkdocs-macros-plugin": "mkdocs_macros",
+               "Jinja2": "jinja2"}
+
+PATCH, SQUEEZE, OVERRIDE = "patch", "squeeze", "override"
+log = logging.getLogger("macros.fences")
+
+
+@dataclass(frozen=True)
+class Fence:
+    name: str           # what is fenced: a patch, a squeezing step, an override
+    kind: str           # PATCH, SQUEEZE or OVERRIDE
+    distribution: str   # the package the upstream code is in (a key of PINNED)
+    target: str         # "module:Qualified.name" (a function) or "package:path/in/package" (a file)
+    why: str            # what the fenced code relies on
+    sha256: str         # of that code as it was when the fenced code was written
+
+    def upstream(self) -> bytes:
+        module, _, rest = self.target.partition(":")
+        spec = importlib.util.find_spec(module)
+        if spec is None:
+            raise LookupError(f"{module} is not installed")
+        if "/" in rest:
+            return (Path(next(iter(spec.submodule_search_locations))) / rest).read_bytes()
+        return _function_source(Path(spec.origin), rest).encode("utf-8")
+
+    def digest(self) -> str:
+        try:
+            return hashlib.sha256(self.upstream()).hexdigest()
+        except (LookupError, OSError):
+            return "missing"
+
+
+def _function_source(path: Path, qualname: str) -> str:
+    """A function's source read from its module file (not from the live object, which a patch
+    may have replaced)."""
+    text = path.read_text(encoding="utf-8")
+    body = ast.parse(text).body
+    node = None
+    for part in qualname.split("."):
+        node = next((n for n in body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                     and n.name == part), None)
+        if node is None:
+            raise LookupError(f"{qualname} is not in {path.name}")
+        body = node.body
+    return ast.get_source_segment(text, node, padded=True)
+
+
+_F = Fence
+FENCES: tuple[Fence, ...] = (
+    # --- patches.py: the batch fast path --------------------------------------------------
+    _F("theme-environment", PATCH, "mkdocs", "mkdocs.theme:Theme.get_env",
+       "a new Jinja environment per build from the theme's folders and locale, nothing else",
+       "fee92f326f11fff4338f5ff09bf57cfd9f87b40add8ee7c7b66bb84e4e4b4caf"),
+    _F("theme-files", PATCH, "mkdocs", "mkdocs.structure.files:Files.add_files_from_theme",
+       "_list_theme_files repeats its patterns and its docs-override rule",
+       "872fbcb69b4450e582f58528abeb290d56136dbc2036c3451ae894e3b4ac5e2c"),
+    _F("git-info", PATCH, "mkdocs-macros-plugin", "mkdocs_macros.context:get_git_info",
+       "the git facts depend on the repository only",
+       "a3457fe68551305230a1d348b4dacd8dab9f4864d68cce87b4d23d376445750b"),
+    _F("macros-compile", PATCH, "mkdocs-macros-plugin", "mkdocs_macros.plugin:MacrosPlugin.on_config",
+       "on_config makes the build's Jinja environment as self._env",
+       "f58917855e3706425b6a8abb67b1514951ab2ac4d3c2a59201930fbd2635edc0"),
+    _F("macros-compile", PATCH, "Jinja2", "jinja2.environment:Environment.compile",
+       "compile(source, name, filename, raw, defer_init), its output a function of them and the options",
+       "c3f5e0a54267c99e675b0fbb14bcb11c97529df16a6930949508f8f3934b1806"),
+    _F("macros-pre-build", PATCH, "mkdocs-macros-plugin", "mkdocs_macros.plugin:MacrosPlugin.on_pre_build",
+       "the replacement logs the same trace lines without the debug payloads",
+       "939fa7c2fb960eb1709bc03b2433d3abbd82df3d48f7de2b7188038ed70224fc"),
+    _F("config-yaml", PATCH, "mkdocs", "mkdocs.utils.yaml:yaml_load",
+       "a config file's data depends on its text only when it has no tags and no INHERIT",
+       "938f471772e31f8f69f3c5528f8eafb3728fcd8aaa0dc4f24974bef527e26fb6"),
+    _F("theme-list", PATCH, "mkdocs", "mkdocs.utils:get_themes",
+       "the installed themes do not change while a batch runs",
+       "d3baddd9114ce79c3396a9769a9ab2470b733138f8738da636eb9e5d1c1f5078"),
+    _F("page-render", PATCH, "mkdocs", "mkdocs.structure.pages:Page.render",
+       "render sets content, toc, _title_from_render, present_anchor_ids and links_to_anchors",
+       "fb69de2332acc3e206628a15bc335166a24b778163873e5697d7a5dee8bd5309"),
+    _F("search-split", PATCH, "mkdocs-material",
+       "material.plugins.search.plugin:SearchIndex.add_entry_from_context",
+       "the replacement is this function with the parse of the page's HTML kept",
+       "c2c5bddb11bd9ec21dbc77681a872cf6cd794c1669abdf85810d39ad5bbe1cdc"),
+    # --- output_hooks.py: squeezing that reads material's markup ----------------------------
+    _F("one-line-labels", SQUEEZE, "mkdocs-material", "material:templates/partials/nav-item.html",
+       "_LABEL and _NAV_LINK: md-ellipsis spans and md-nav__link flex containers",
+       "89895208f22d68ce405a4bcb6649b9150eba5bbb04663a6cb3f93f02daf1d2f7"),
+    _F("one-line-labels", SQUEEZE, "mkdocs-material", "material:templates/partials/toc-item.html",
+       "_LABEL: md-ellipsis spans",
+       "418f31ce2e6d559934f610084a5c8493f9618b96268909601552ac48aa0c15c2"),
+    _F("one-line-labels", SQUEEZE, "mkdocs-material", "material:templates/partials/footer.html",
+       "_LABEL: md-footer__direction and md-ellipsis blocks",
+       "50c2a75f013b7b03fb97f381860c77df8fd5d13d68f90d3281754b68f69ec894"),
+    _F("one-line-labels", SQUEEZE, "mkdocs-material", "material:templates/partials/path-item.html",
+       "_LABEL: md-ellipsis spans",
+       "3252b317fa46c4e207e139dc8864c679a049aef2b7cfa65b23f4360c6b6f817e"),
+    _F("logo-label", SQUEEZE, "mkdocs-material", "material:templates/partials/header.html",
+       "_LOGO_LABEL: the logo link's title, class and aria-label in this order; md-ellipsis",
+       "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f"),
+    _F("logo-label", SQUEEZE, "mkdocs-material", "material:templates/partials/nav.html",
+       "_LOGO_LABEL: the logo link's title, class and aria-label in this order",
+       "af33f6e032f632eb055c365eb5f1a975bf8456152fa768e69a1aad6d470b843f"),
+    _F("generator-tag", SQUEEZE, "mkdocs-material", "material:templates/base.html",
+       "_GENERATOR: one <meta name=\"generator\"> in the head",
+       "8536d352b0093623df9e0032894f321cbe264b15a9b48cdd962583772455dadb"),
+    _F("icon-swaps", SQUEEZE, "mkdocs-material", "material:templates/partials/icons.html",
+       "icons are inlined as the SVG files' text, which swap_icons looks for",
+       "461a02930eb982ef17829cfe5ebb9f8dca6eb1eb0c9da2391c130b0fe8eb5fa7"),
+    # --- overrides/: copies of material's partials (and the page they extend) ----------------
+    _F("overrides/partials/search.html", OVERRIDE, "mkdocs-material",
+       "material:templates/partials/search.html",
+       "a copy with an aria-label on the search dialog",
+       "bfd556535abcddb99396ab2a7e3acc2ebcd3f36756007d3969396caa4126be30"),
+    _F("overrides/partials/javascripts/content.html", OVERRIDE, "mkdocs-material",
+       "material:templates/partials/javascripts/content.html",
+       "a copy that writes the content-tabs script only where a page has tabs",
+       "3722e156f0f6339de39fbbfc178b6e401d1a4fb890f189ac5b80c2504bda7dcf"),
+    _F("overrides/partials/javascripts/palette.html", OVERRIDE, "mkdocs-material",
+       "material:templates/partials/javascripts/palette.html",
+       "a copy that loads the palette script as a shared file",
+       "8790389765ea6036effddba548b15093bb05bdc75624eaeaf8b13f3c24be4ab5"),
+    _F("overrides/main.html", OVERRIDE, "mkdocs-material", "material:templates/base.html",
+       "extends base.html and fills its hero and content blocks",
+       "8536d352b0093623df9e0032894f321cbe264b15a9b48cdd962583772455dadb"),
+)
+
+
+def installed_version(distribution: str) -> str | None:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def problem(fence: Fence) -> str | None:
+    """Why a fence does not hold, or None when it does."""
+    pinned, installed = PINNED[fence.distribution], installed_version(fence.distribution)
+    if installed != pinned:
+        return f"{fence.distribution} {installed or 'is not installed'} instead of {pinned}"
+    digest = fence.digest()
+    if digest != fence.sha256:
+        return (f"{fence.target} is not the code it was written for "
+                f"(sha256 {digest[:12]}, recorded {fence.sha256[:12]})")
+    return None
+
+
+@functools.cache
+def broken(kind: str) -> dict[str, str]:
+    """The fenced things of `kind` that may not be used here, each with why; each is warned
+    about once per process."""
+    found: dict[str, str] = {}
+    for fence in FENCES:
+        if fence.kind == kind and fence.name not in found:
+            why = problem(fence)
+            if why:
+                found[fence.name] = why
+    for name, why in found.items():
+        what = {PATCH: "patch", SQUEEZE: "squeezing step", OVERRIDE: "copied partial"}[kind]
+        consequence = {PATCH: "is not installed: builds take the plain, slower path",
+                       SQUEEZE: "is skipped: pages are a little larger",
+                       OVERRIDE: "may have fallen behind the theme's own: compare and copy it again"}[kind]
+        _warn(f"the {what} '{name}' {consequence} ({why})")
+    return found
+
+
+def holds(kind: str, name: str) -> bool:
+    return name not in broken(kind)
+
+
+def _warn(message: str) -> None:
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.warning(message)
+
+
+def table() -> str:
+    """The fences as a Markdown table, with the hashes as installed (for renewing entries)."""
+    rows = ["| fenced | kind | upstream code | pinned | sha256 (recorded) | as installed |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for fence in FENCES:
+        digest = fence.digest()
+        rows.append(f"| {fence.name} | {fence.kind} | `{fence.target}` | {fence.distribution} "
+                    f"{PINNED[fence.distribution]} | {fence.sha256[:16]} | "
+                    f"{'same' if digest == fence.sha256 else digest[:16]} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(table())

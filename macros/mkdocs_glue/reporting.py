@@ -1,0 +1,160 @@
+"""How problems found inside mkdocs reach the user, whichever command runs it.
+
+- Problems the plugin finds travel through mkdocs as `PolicyPluginError`, mkdocs' own
+  PluginError carrying the project's Problems (file, line, field); `policy build` turns them
+  back into a PolicyError.
+- Everything mkdocs and mkdocs-macros log at WARNING or above while a school is built is kept
+  as Problems too (`BuildLog`): a broken link names its page, its address and, where the
+  address is the school's, the school file's field; `policy build` reports them instead of
+  mkdocs' bare "Aborted with 1 warnings in strict mode!".
+- A macro that fails makes mkdocs-macros log a page of traceback and exit; the record is
+  rewritten, before any handler prints it, as one line naming the page, the line and the
+  placeholder.
+- Under plain `mkdocs build` and `mkdocs serve` every line mkdocs prints starts with the
+  school's name (a filter on mkdocs' own handlers).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Callable
+
+from mkdocs.exceptions import PluginError
+
+from macros.errors import Problem, PolicyError
+
+MKDOCS_LOGGER = "mkdocs"
+# mkdocs 1.6's warnings about a page's links: "Doc file 'a.md' contains a link 'b.md', but the
+# target is not found among documentation files.", "… an unrecognized relative link 'x/', it
+# was left as is.", "… a link to 'c.md' which is excluded from the built site."
+_LINK_WARNING = re.compile(r"^Doc file '([^']+)' contains an? (?:[a-z ]+ )?link(?: to)? '([^']*)',? (.*)$", re.S)
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_QUOTED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)'")
+
+
+class PolicyPluginError(PluginError):
+    """A PluginError (so mkdocs reports it as a plugin's) that carries the project's Problems."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def of(cls, error: PolicyError) -> "PolicyPluginError":
+        return cls(error.problems)
+
+
+def macros_logger() -> logging.Logger:
+    """The logger mkdocs-macros reports through (a macro's failure included)."""
+    from mkdocs_macros import util
+    return util.LOG
+
+
+class _SchoolLabel(logging.Filter):
+    """Starts each line mkdocs prints with the school's name."""
+
+    def __init__(self, label: Callable[[], str | None]):
+        super().__init__()
+        self.label = label
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        label = self.label()
+        if label and not getattr(record, "policy_labelled", False):
+            record.msg, record.args = f"{label}: {record.getMessage()}", ()
+            record.policy_labelled = True
+        return True
+
+
+class _MacroFailure(logging.Filter):
+    """Turns mkdocs-macros' report of a failed macro (logged while the exception is handled)
+    into one Problem, and the record into its one line."""
+
+    def __init__(self, describe: Callable[[BaseException], Problem | None]):
+        super().__init__()
+        self.describe = describe
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = sys.exc_info()[1]
+        if record.levelno >= logging.WARNING and error is not None:
+            problem = self.describe(error)
+            if problem is not None:
+                record.policy_problem = problem
+                record.msg, record.args = str(problem), ()
+        return True
+
+
+class BuildLog(logging.Handler):
+    """Keeps what mkdocs and mkdocs-macros log at WARNING or above during one school's build,
+    as Problems (`convert` turns a record's text into one)."""
+
+    def __init__(self, convert: Callable[[str], Problem], label: Callable[[], str | None],
+                 describe_macro_failure: Callable[[BaseException], Problem | None]):
+        super().__init__(logging.WARNING)
+        self.convert = convert
+        self.problems: list[Problem] = []
+        self._label = _SchoolLabel(label)
+        self._macro_failure = _MacroFailure(describe_macro_failure)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        problem = getattr(record, "policy_problem", None)
+        if problem is None:
+            text = record.getMessage()
+            if getattr(record, "policy_labelled", False):
+                text = text.split(": ", 1)[-1]
+            problem = self.convert(text)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def attach(self) -> None:
+        """Listen to mkdocs' log, label its handlers' lines, read macro failures; replaces the
+        pieces an earlier build's plugin left (mkdocs serve makes a new plugin per rebuild)."""
+        mkdocs_log = logging.getLogger(MKDOCS_LOGGER)
+        for handler in list(mkdocs_log.handlers):
+            if isinstance(handler, BuildLog) and handler is not self:
+                handler.detach()
+        if self not in mkdocs_log.handlers:
+            mkdocs_log.addHandler(self)
+        for handler in mkdocs_log.handlers:
+            if handler is not self and self._label not in handler.filters:
+                handler.addFilter(self._label)
+        if self._macro_failure not in macros_logger().filters:
+            macros_logger().addFilter(self._macro_failure)
+
+    def detach(self) -> None:
+        mkdocs_log = logging.getLogger(MKDOCS_LOGGER)
+        mkdocs_log.removeHandler(self)
+        for handler in mkdocs_log.handlers:
+            handler.removeFilter(self._label)
+        macros_logger().removeFilter(self._macro_failure)
+
+
+def link_warning(text: str) -> tuple[str, str, str] | None:
+    """(page, address, what is wrong) from mkdocs' warning about a link on a page."""
+    match = _LINK_WARNING.match(text)
+    if match is None:
+        return None
+    why = match[3].strip()
+    why = f"does not work: {why[4:]}" if why.startswith("but ") else why
+    return match[1], match[2], why.rstrip(".")
+
+
+def template_line(error: BaseException) -> int | None:
+    """The line of the page's Markdown where a macro failed (Jinja's own frames say it)."""
+    line = getattr(error, "lineno", None)
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == "<template>":
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def placeholder_on(line_text: str, error: BaseException) -> str:
+    """The placeholder on a line that the error is about (the one naming the missing name)."""
+    found = _PLACEHOLDER.findall(line_text)
+    names = _QUOTED_NAME.findall(str(error))
+    for placeholder in found:
+        if any(name in placeholder for name in names):
+            return placeholder
+    return found[0] if found else line_text.strip()
