@@ -16,17 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 
-import pytest
-
-from macros.build.builder import build_many
+from helpers import PRINT_VARIANT
 from macros.build.fingerprints import FINGERPRINT_FILE
 
-DATA = Path(__file__).parent / "data"
-RECORD = DATA / "seed-site-digests.json"
-VARIANT = "print-variant"
+RECORD = Path(__file__).parent / "data" / "seed-site-digests.json"
 RECORD_VARIABLE = "POLICY_RECORD_SITE_DIGESTS"
 # Not part of what a reader gets: the inputs' fingerprint hashes the builder's own source.
 NOT_RECORDED = {FINGERPRINT_FILE}
@@ -43,24 +38,10 @@ def site_digests(out: Path) -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def variant_site(tmp_path_factory) -> Path:
-    """tests/data/print-variant.yml built alone: a school whose print page joins a section it
-    leaves out, sections of its own and a repeated heading."""
-    root = tmp_path_factory.mktemp("variant")
-    (root / "schools").mkdir()
-    shutil.copy(DATA / f"{VARIANT}.yml", root / "schools" / f"{VARIANT}.yml")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("POLICY_SCHOOLS_DIR", str(root / "schools"))
-        result = build_many([VARIANT], root / "out", jobs=1)[0]
-    assert result.ok, result.message
-    return root / "out"
-
-
 def test_seed_sites_are_byte_identical_to_the_recorded_digests(seed_sites, variant_site):
     built = site_digests(seed_sites)
     built.update({name: digest for name, digest in site_digests(variant_site).items()
-                  if name.startswith(f"{VARIANT}/")})
+                  if name.startswith(f"{PRINT_VARIANT}/")})
     if os.environ.get(RECORD_VARIABLE):
         RECORD.write_text(json.dumps(built, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     recorded = json.loads(RECORD.read_text(encoding="utf-8"))

@@ -36,8 +36,8 @@ from macros.errors import PolicyError, Problem
 from macros.mkdocs_glue import fences, output_hooks, privacy
 from macros.mkdocs_glue.origins import Origin, in_files, in_school_file
 from macros.mkdocs_glue.print_page import PRINT_PAGE, join_sections
-from macros.mkdocs_glue.reporting import (BuildLog, PolicyPluginError, link_warning, placeholder_on,
-                                          template_line)
+from macros.mkdocs_glue.reporting import (BuildLog, PolicyPluginError, link_warning, macro_reason,
+                                          placeholder_on, template_line)
 from macros.model.model import Model, load_model
 from macros.paths import DOCS_DIR
 from macros.render import pages
@@ -112,9 +112,10 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if re.match(SLUG_RE, slug) and slug in known:
             return school_path(slug)
         nearest = difflib.get_close_matches(slug.lower(), known, 1, 0.5)
-        hint = f"did you mean `{SCHOOL_VARIABLE}={nearest[0]} mkdocs {self._command}`? " if nearest else ""
+        hint = (f"did you mean `{SCHOOL_VARIABLE}={nearest[0]} mkdocs {self._command}`?" if nearest
+                else f"choose one with {usage}")
         raise PolicyError(Problem(f"{SCHOOL_VARIABLE}={slug}", f"there is no school file schools/{slug}.yml; "
-                                  f"{hint}choose one with {usage} (schools: {listed or 'none yet'})"))
+                                  f"{hint} (schools: {listed or 'none yet'})"))
 
     # --- mkdocs events --------------------------------------------------------------------
     def on_startup(self, *, command, dirty) -> None:
@@ -303,8 +304,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         line = template_line(error)
         lines = markdown.splitlines()
         text = lines[line - 1] if line and 0 < line <= len(lines) else ""
-        reason = "; ".join(p.message for p in error.problems) if isinstance(error, PolicyError) else str(error)
         placeholder = placeholder_on(text, error) if text else "a placeholder"
+        reason = ("; ".join(p.message for p in error.problems) if isinstance(error, PolicyError)
+                  else macro_reason(error, placeholder))
         file = f"{self._shown(self._docs_dir)}{source}"
         if source == PRINT_PAGE:
             file = f"{self._shown(self._docs_dir)}{self.model.sections[0]}.md"

@@ -81,6 +81,7 @@ class _MacroFailure(logging.Filter):
             if problem is not None:
                 record.policy_problem = problem
                 record.msg, record.args = str(problem), ()
+                record.levelno, record.levelname = logging.ERROR, "ERROR"   # it ends the build
         return True
 
 
@@ -158,3 +159,21 @@ def placeholder_on(line_text: str, error: BaseException) -> str:
         if any(name in placeholder for name in names):
             return placeholder
     return found[0] if found else line_text.strip()
+
+
+_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
+
+
+def macro_reason(error: BaseException, placeholder: str) -> str:
+    """Jinja's reason in the placeholder's words: "'school' has no 'nmae'" rather than
+    "'super_collections.SuperDict object' has no attribute 'nmae'"."""
+    text = str(error)
+    missing = _NO_ATTRIBUTE.search(text)
+    if missing:
+        owner = re.search(r"([A-Za-z_][\w.]*)\.%s\b" % re.escape(missing[1]), placeholder)
+        return f"'{owner[1] if owner else 'it'}' has no '{missing[1]}'"
+    undefined = _UNDEFINED.match(text)
+    if undefined:
+        return f"no value is called '{undefined[1]}'"
+    return text
