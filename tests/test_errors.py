@@ -8,7 +8,6 @@ the site built earlier from the good file is left byte-for-byte unchanged.
 from __future__ import annotations
 
 import hashlib
-import time
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
@@ -290,10 +289,8 @@ def test_bad_school_file(case: Case, built, capsys, monkeypatch):
     target.write_bytes(case.content() if case.raw is not None or case.edits else BASE.encode())
     try:
         capsys.readouterr()
-        started = time.perf_counter()
         check_rc = cli.main(["check", case.slug])
         check_err = capsys.readouterr().err
-        assert time.perf_counter() - started < 1.0, "a bad file must be refused quickly"
         build_rc = cli.main(["build", case.slug, "--out", str(out), "--jobs", "1"])
         build_err = capsys.readouterr().err
     finally:
