@@ -329,6 +329,8 @@ def _prune(items: list) -> list:
 
 def _places(places: list[str]) -> str:
     names = ["the print page" if p == PRINT_PAGE else f"the page {p}" if p.endswith(".md") else p for p in places]
+    if len(names) > 3:
+        return f"{len(names)} pages ({', '.join(places[:2])}, …)"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 

@@ -124,12 +124,19 @@ def _srcset(value: str) -> list[str]:
 
 
 def css_addresses(css: str) -> list[str]:
-    """Addresses in CSS: url(…), src(…), and every quoted string (@import "…", image-set("…"))."""
-    text = _CSS_COMMENT.sub("", _CSS_ESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] and int(m[1], 16) < 0x110000
-                                                 else (m[2] or ""), css))
+    """Addresses in CSS: url(…), src(…), and every other quoted string (@import "…",
+    image-set("…")), read through CSS escapes and comments."""
+    text = _CSS_COMMENT.sub("", _CSS_ESCAPE.sub(_unescape_css, css))
     found = [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)]
-    found += [m[1] if m[1] is not None else m[2] for m in _CSS_STRING.finditer(text)]
+    found += [m[1] if m[1] is not None else m[2] for m in _CSS_STRING.finditer(_CSS_URL.sub(" ", text))]
     return [address for address in found if address]
+
+
+def _unescape_css(match: re.Match) -> str:
+    if match[1]:
+        code = int(match[1], 16)
+        return chr(code) if 0 < code < 0x110000 else "\ufffd"
+    return match[2]
 
 
 def _attributes(text: str) -> list[tuple[str, str]]:
@@ -202,13 +209,11 @@ def findings(page: str) -> list[Finding]:
         for name, value in attributes:
             if name == "srcdoc":           # a document of its own, inside the page
                 found += findings(value)
-        if foreign_depth:
-            continue                       # in SVG and MathML, <script> and <style> hold markup
-        if element == "script":
-            script_end = _SCRIPT_END.search(page, position)
-            position = script_end.start() if script_end else end
-        elif element == "style":
+        if element == "style":             # its text is CSS, in SVG too (where it may hold tags)
             style_end = _STYLE_END.search(page, position)
             css = page[position:style_end.start() if style_end else end]
             found += [Finding(kind, "style", "", address) for address in css_addresses(css)
                       if (kind := classify(address))]
+        elif element == "script" and not foreign_depth:   # in SVG and MathML a script holds markup
+            script_end = _SCRIPT_END.search(page, position)
+            position = script_end.start() if script_end else end
