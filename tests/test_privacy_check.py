@@ -256,7 +256,7 @@ def test_every_caught_text_is_named_by_its_field_and_line(hostile_outcomes):
         assert problem.file == "schools/hostile.yml" and problem.line is not None
 
 
-@settings(max_examples=int(os.environ.get("POLICY_PROPERTY_EXAMPLES", "12")), deadline=None,
+@settings(max_examples=int(os.environ.get("POLICY_PROPERTY_EXAMPLES", "8")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(["![", "[", "]", "\\]", "\\[", "(", ")", "<", ">", "`", "!", " ", "x",
                                  "\n", "*", "&#93;", '"t"', "https://evil.example/p.png",
