@@ -114,7 +114,7 @@ def sites(seed_sites) -> Sites:
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
-                    "(make chromium) or set CHROMIUM=/path/to/chromium")
+                    "(`make system-deps` installs it) or set CHROMIUM=/path/to/chromium")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
