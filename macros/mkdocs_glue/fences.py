@@ -16,7 +16,9 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import importlib
 import importlib.util
+import inspect
 import logging
 import sys
 from dataclasses import dataclass
@@ -48,7 +50,7 @@ class Fence:
             raise LookupError(f"{module} is not installed")
         if "/" in rest:
             return (Path(next(iter(spec.submodule_search_locations))) / rest).read_bytes()
-        return _function_source(Path(spec.origin), rest).encode("utf-8")
+        return _function_source(module, rest).encode("utf-8")
 
     def digest(self) -> str:
         try:
@@ -57,19 +59,30 @@ class Fence:
             return "missing"
 
 
-def _function_source(path: Path, qualname: str) -> str:
-    """A function's source read from its module file (not from the live object, which a patch
-    may have replaced)."""
-    text = path.read_text(encoding="utf-8")
-    body = ast.parse(text).body
-    node = None
+def _function_source(module: str, qualname: str) -> str:
+    """A function's source, with its decorators: from the live function (inspect reads just its
+    lines), or, once a patch has replaced it, from its module file."""
+    found = importlib.import_module(module)
     for part in qualname.split("."):
-        node = next((n for n in body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                     and n.name == part), None)
+        found = getattr(found, part)
+    function = inspect.unwrap(found)
+    if getattr(function, "__module__", None) == module:
+        return inspect.getsource(function)
+    return _source_in_file(Path(importlib.util.find_spec(module).origin), qualname)
+
+
+def _source_in_file(path: Path, qualname: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    body, node = ast.parse(text).body, None
+    for part in qualname.split("."):
+        # The last definition of the name is the one in force (earlier ones may be @overload stubs).
+        node = ([n for n in body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                 and n.name == part] or [None])[-1]
         if node is None:
             raise LookupError(f"{qualname} is not in {path.name}")
         body = node.body
-    return ast.get_source_segment(text, node, padded=True)
+    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    return "".join(text.splitlines(keepends=True)[first - 1:node.end_lineno])
 
 
 _F = Fence
@@ -77,35 +90,35 @@ FENCES: tuple[Fence, ...] = (
     # --- patches.py: the batch fast path --------------------------------------------------
     _F("theme-environment", PATCH, "mkdocs", "mkdocs.theme:Theme.get_env",
        "a new Jinja environment per build from the theme's folders and locale, nothing else",
-       "fee92f326f11fff4338f5ff09bf57cfd9f87b40add8ee7c7b66bb84e4e4b4caf"),
+       "9c26120fb96f9204cb08fe133317f0badb6f9725833c414bd685c6fac9905c83"),
     _F("theme-files", PATCH, "mkdocs", "mkdocs.structure.files:Files.add_files_from_theme",
        "_list_theme_files repeats its patterns and its docs-override rule",
-       "872fbcb69b4450e582f58528abeb290d56136dbc2036c3451ae894e3b4ac5e2c"),
+       "0169dd2b1c22ca136924ca9136a97b690ba2711d8896258e5858a237c186a12e"),
     _F("git-info", PATCH, "mkdocs-macros-plugin", "mkdocs_macros.context:get_git_info",
        "the git facts depend on the repository only",
-       "a3457fe68551305230a1d348b4dacd8dab9f4864d68cce87b4d23d376445750b"),
+       "4ecf31b7368109c136d6baf086abd8f998274c5fc3166ed325f71ae33c90cd03"),
     _F("macros-compile", PATCH, "mkdocs-macros-plugin", "mkdocs_macros.plugin:MacrosPlugin.on_config",
        "on_config makes the build's Jinja environment as self._env",
-       "f58917855e3706425b6a8abb67b1514951ab2ac4d3c2a59201930fbd2635edc0"),
+       "7c0fae744b7a97f26b078889632d800f1234a76c2073dd4de241b5c1652f4e90"),
     _F("macros-compile", PATCH, "Jinja2", "jinja2.environment:Environment.compile",
        "compile(source, name, filename, raw, defer_init), its output a function of them and the options",
-       "c3f5e0a54267c99e675b0fbb14bcb11c97529df16a6930949508f8f3934b1806"),
+       "634cba867b25347fd9807a02dcb5a7e49bec3c150a9ebb5a76931d3369c027a6"),
     _F("macros-pre-build", PATCH, "mkdocs-macros-plugin", "mkdocs_macros.plugin:MacrosPlugin.on_pre_build",
        "the replacement logs the same trace lines without the debug payloads",
-       "939fa7c2fb960eb1709bc03b2433d3abbd82df3d48f7de2b7188038ed70224fc"),
+       "6b66cf76f16285cb7ab46d6ee9c2328669b0609992ff4f3c69180a63b216ebad"),
     _F("config-yaml", PATCH, "mkdocs", "mkdocs.utils.yaml:yaml_load",
        "a config file's data depends on its text only when it has no tags and no INHERIT",
-       "938f471772e31f8f69f3c5528f8eafb3728fcd8aaa0dc4f24974bef527e26fb6"),
+       "d80d2693661356b8880f60d15506a6088b45ce9a6e4f538df29047ead1eb58d0"),
     _F("theme-list", PATCH, "mkdocs", "mkdocs.utils:get_themes",
        "the installed themes do not change while a batch runs",
-       "d3baddd9114ce79c3396a9769a9ab2470b733138f8738da636eb9e5d1c1f5078"),
+       "eccc06496de6cf8a56293c072986117769efe78e0d29fd7a17f8430182eb8c50"),
     _F("page-render", PATCH, "mkdocs", "mkdocs.structure.pages:Page.render",
        "render sets content, toc, _title_from_render, present_anchor_ids and links_to_anchors",
-       "fb69de2332acc3e206628a15bc335166a24b778163873e5697d7a5dee8bd5309"),
+       "320529348f7a8af152073d0a3ab02960ccce91f9204716144e51b20931983cc6"),
     _F("search-split", PATCH, "mkdocs-material",
        "material.plugins.search.plugin:SearchIndex.add_entry_from_context",
        "the replacement is this function with the parse of the page's HTML kept",
-       "c2c5bddb11bd9ec21dbc77681a872cf6cd794c1669abdf85810d39ad5bbe1cdc"),
+       "4ca78ac4321f7704149f84dac0abc5a26afbd7c43de197ce7f481dcab47edb7b"),
     # --- output_hooks.py: squeezing that reads material's markup ----------------------------
     _F("one-line-labels", SQUEEZE, "mkdocs-material", "material:templates/partials/nav-item.html",
        "_LABEL and _NAV_LINK: md-ellipsis spans and md-nav__link flex containers",
