@@ -29,7 +29,7 @@ one worker process these caches keep that work from the first build and reuse it
   school's name or role holders appear in some, not all), so a page whose Markdown, place,
   site files and Markdown settings match an earlier page's gets that page's HTML, table of
   contents, title and anchors without converting again. Only conversions that logged
-  nothing are kept, so a link warning is never hidden;
+  nothing are kept, so a link warning is never hidden (page_caches.py);
 - the search plugin's split of a page's HTML into sections, keyed by the HTML: the same
   page again (the same section for another school) is not parsed again.
 
@@ -49,8 +49,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import json
-import logging
 import os
 import threading
 import types
@@ -59,16 +57,13 @@ from pathlib import Path
 
 from macros.mkdocs_glue import fences
 from macros.mkdocs_glue.fences import PINNED
+from macros.mkdocs_glue.page_caches import install_render_cache, install_search_cache
 from macros.mkdocs_glue.plugin import PLUGIN_NAME
 from macros.mkdocs_glue.shared_assets import SHARED_PLUGIN
 from macros.paths import CACHE_DIR
 
 # Plugins whose hooks neither change the theme's Jinja environment nor add theme files.
 SAFE_PLUGINS = {"search", "material/search", "macros", PLUGIN_NAME, SHARED_PLUGIN}
-# Markdown extensions whose output depends only on a page's Markdown and the config: no files
-# read, no state kept between pages. A page converted with any other is never cached.
-SAFE_EXTENSIONS = {"attr_list", "def_list", "md_in_html", "admonition", "toc", "tables",
-                   "fenced_code", "footnotes", "sane_lists", "smarty", "abbr", "meta"}
 
 _lock = threading.Lock()
 _installed = False
@@ -77,10 +72,7 @@ _theme_files_cache: dict[tuple, list[tuple[str, str]]] = {}
 _git_info: dict | None = None
 _code_cache: dict[tuple, object] = {}
 _yaml_cache: dict[tuple, dict] = {}
-_render_cache: dict[tuple, tuple] = {}
-_search_cache: dict[str, list] = {}
 _CODE_CACHE_MAX = 1024
-_PAGE_CACHE_MAX = 512
 
 
 @functools.cache
@@ -173,7 +165,7 @@ def install() -> bool:
             macros_context.get_git_info = cached_git_info
         _install_macros_patches()
         for patch, install_it in (("config-yaml", _install_yaml_cache), ("theme-list", _install_theme_list_cache),
-                                  ("page-render", _install_render_cache), ("search-split", _install_search_cache)):
+                                  ("page-render", install_render_cache), ("search-split", install_search_cache)):
             if _may(patch):
                 install_it()
         _installed = True
@@ -318,119 +310,6 @@ def _install_theme_list_cache() -> None:
 
     get_themes.cache_clear = lambda: None
     utils.get_themes = get_themes
-
-
-class _LogWatch(logging.Handler):
-    """Notices whether anything was logged (INFO or above) while a page was converted."""
-
-    NAMES = ("", "mkdocs", "MARKDOWN")
-
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.quiet = True
-
-    def emit(self, record):
-        self.quiet = False
-
-    def __enter__(self):
-        for name in self.NAMES:
-            logging.getLogger(name).addHandler(self)
-        return self
-
-    def __exit__(self, *exc):
-        for name in self.NAMES:
-            logging.getLogger(name).removeHandler(self)
-
-
-def _files_signature(files) -> str:
-    """What a page's links resolve against: every file's source, destination and inclusion.
-    Computed once a build (pages are converted after the last plugin changed the files)."""
-    import hashlib
-
-    signature = getattr(files, "_policy_signature", None)
-    if signature is None:
-        digest = hashlib.sha256()
-        for file in files:
-            digest.update(f"{file.src_uri}\0{file.dest_uri}\0{file.url}\0{file.inclusion}\n".encode())
-        signature = files._policy_signature = digest.hexdigest()
-    return signature
-
-
-def _render_key(page, config, files) -> tuple | None:
-    from mkdocs.structure import pages
-
-    extensions = config["markdown_extensions"]
-    if type(page) is not pages.Page or not all(isinstance(e, str) and e in SAFE_EXTENSIONS
-                                               for e in extensions):
-        return None             # an extension we have not checked, or a custom page class
-    try:
-        settings = json.dumps([extensions, config["mdx_configs"], config["use_directory_urls"],
-                               repr(config["validation"])], sort_keys=True)
-    except (TypeError, ValueError):
-        return None
-    return (page.markdown, page.file.src_uri, page.file.dest_uri, page.file.url, settings,
-            _files_signature(files), pages.log.getEffectiveLevel())
-
-
-def _install_render_cache() -> None:
-    import copy
-
-    from mkdocs.structure import pages
-
-    plain_render = pages.Page.render
-
-    def render(self, config, files):
-        if not getattr(config.theme, "_policy_cache_ok", False) or self.markdown is None:
-            return plain_render(self, config, files)
-        key = _render_key(self, config, files)
-        if key is None:
-            return plain_render(self, config, files)
-        hit = _render_cache.get(key)
-        if hit is None:
-            with _LogWatch() as watch:
-                plain_render(self, config, files)
-            if watch.quiet:
-                if len(_render_cache) >= _PAGE_CACHE_MAX:
-                    _render_cache.clear()
-                links = {f.src_uri: dict(v) for f, v in (self.links_to_anchors or {}).items()}
-                _render_cache[key] = (self.content, copy.deepcopy(self.toc), self._title_from_render,
-                                      frozenset(self.present_anchor_ids), links)
-            return
-        content, toc, title, anchors, links = hit
-        self.content = content
-        self.toc = copy.deepcopy(toc)
-        self._title_from_render = title
-        self.present_anchor_ids = set(anchors)
-        if pages.log.getEffectiveLevel() > logging.DEBUG:
-            self.links_to_anchors = {files.get_file_from_path(uri): dict(v) for uri, v in links.items()}
-
-    pages.Page.render = render
-
-
-def _install_search_cache() -> None:
-    """material 9.8.1's SearchIndex.add_entry_from_context, with the parse kept by HTML."""
-    from material.plugins.search import plugin as search
-
-    def add_entry_from_context(self, page):
-        options = page.meta.get("search") or {}
-        if options.get("exclude"):
-            return
-        parsed = _search_cache.get(page.content)
-        if parsed is None:
-            parser = search.Parser()
-            parser.feed(page.content)
-            parser.close()
-            parsed = [(s.el, s.depth, s.id, tuple(s.title), tuple(s.text))
-                      for s in parser.data if not s.is_excluded()]
-            if len(_search_cache) >= _PAGE_CACHE_MAX:
-                _search_cache.clear()
-            _search_cache[page.content] = parsed
-        for el, depth, id, title, text in parsed:
-            section = search.Section(el, depth)
-            section.id, section.title, section.text = id, list(title), list(text)
-            self.create_entry_for_section(section, page.toc, page.url, page)
-
-    search.SearchIndex.add_entry_from_context = add_entry_from_context
 
 
 def _list_theme_files(env, config) -> list[tuple[str, str]]:
