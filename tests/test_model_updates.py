@@ -69,6 +69,16 @@ def test_policy_check_warns(old_history, monkeypatch, capsys):
     assert "intention.professional-learning" not in out
 
 
+def test_policy_check_puts_the_warning_on_the_line_of_the_passage_the_school_touched(old_history, monkeypatch, capsys):
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(FIXTURES))
+    assert cli.main(["check", "--format", "github", "good"]) == 0
+    lines = (FIXTURES / "good.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("    exclusion.minimum-days-out:"))
+    warning = next(w for w in capsys.readouterr().out.splitlines() if "exclusion.minimum-days-out" in w)
+    assert warning.startswith(f"::warning file=tests/schools/good.yml,line={line},col=5,"
+                              "title=passages.replace.exclusion.minimum-days-out::model changed since")
+
+
 def test_diff_and_page_flag_the_change(old_history, tmp_path, monkeypatch):
     diff = differences(good(), load_model())
     assert {d.name for d in diff.changed} == {"exclusion.minimum-days-out", "impact.families"}

@@ -20,7 +20,6 @@ import hashlib
 import logging
 import math
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from macros import platform
 from macros.mkdocs_glue import patches
 from macros.errors import PolicyError, Problem
 from macros.build.fingerprints import school_fingerprint, shared_fingerprint, stored_fingerprint, write_fingerprint
@@ -132,13 +132,19 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
 
 
 def _peak_rss_kb() -> int:
+    """For `make bench`; 0 on Windows, which has no `resource` module."""
+    try:
+        import resource
+    except ImportError:
+        return 0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 def _build_one(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, share_assets: bool = False,
                fingerprint: str | None = None) -> BuildResult:
     started = time.perf_counter()
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    for logger in {"mkdocs", platform.name()}:     # ProperDocs logs as `properdocs.*`
+        logging.getLogger(logger).setLevel(logging.WARNING)
     try:
         build_school(slug, out_dir, config_file, share_assets=share_assets, fingerprint=fingerprint)
     except PolicyError as error:

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0", "Jinja2": "3.1.6"}
-# Where each pinned distribution's code lives.
-_PACKAGE_OF = {"mkdocs": "mkdocs", "mkdocs-material": "material", "mkdocs-macros-plugin": "mkdocs_macros",
-               "Jinja2": "jinja2"}
+from macros import platform
+
+PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0", "Jinja2": "3.1.6",
+          "properdocs": "1.6.7"}
 
 PATCH, SQUEEZE, OVERRIDE = "patch", "squeeze", "override"
 log = logging.getLogger("macros.fences")
@@ -42,6 +42,15 @@ class Fence:
     target: str         # "module:Qualified.name" (a function) or "package:path/in/package" (a file)
     why: str            # what the fenced code relies on
     sha256: str         # of that code as it was when the fenced code was written
+    on_properdocs: str = ""   # for mkdocs code: the sha256 of ProperDocs' own (macros/platform.py)
+
+    @property
+    def effective(self) -> tuple[str, str]:
+        """(distribution, sha256) the running code is checked against: on ProperDocs, every
+        `mkdocs` module is ProperDocs' own."""
+        if self.distribution == "mkdocs" and platform.name() == "properdocs":
+            return "properdocs", self.on_properdocs
+        return self.distribution, self.sha256
 
     def upstream(self) -> bytes:
         module, _, rest = self.target.partition(":")
@@ -62,13 +71,13 @@ class Fence:
 def _function_source(module: str, qualname: str) -> str:
     """A function's source, with its decorators: from the live function (inspect reads just its
     lines), or, once a patch has replaced it, from its module file."""
-    found = importlib.import_module(module)
+    loaded = found = importlib.import_module(module)   # on ProperDocs, `mkdocs.x` is properdocs.x
     for part in qualname.split("."):
         found = getattr(found, part)
     function = inspect.unwrap(found)
-    if getattr(function, "__module__", None) == module:
+    if getattr(function, "__module__", None) == loaded.__name__:
         return inspect.getsource(function)
-    return _source_in_file(Path(importlib.util.find_spec(module).origin), qualname)
+    return _source_in_file(Path(inspect.getfile(loaded)), qualname)
 
 
 def _source_in_file(path: Path, qualname: str) -> str:
@@ -173,15 +182,23 @@ def installed_version(distribution: str) -> str | None:
         return None
 
 
+def pinned() -> dict[str, str]:
+    """The pinned packages the running code comes from (ProperDocs in place of mkdocs there)."""
+    names = {"mkdocs-material", "mkdocs-macros-plugin", "Jinja2",
+             "properdocs" if platform.name() == "properdocs" else "mkdocs"}
+    return {name: PINNED[name] for name in sorted(names)}
+
+
 def problem(fence: Fence) -> str | None:
     """Why a fence does not hold, or None when it does."""
-    pinned, installed = PINNED[fence.distribution], installed_version(fence.distribution)
-    if installed != pinned:
-        return f"{fence.distribution} {installed or 'is not installed'} instead of {pinned}"
+    distribution, recorded = fence.effective
+    pin, installed = PINNED[distribution], installed_version(distribution)
+    if installed != pin:
+        return f"{distribution} {installed or 'is not installed'} instead of {pin}"
     digest = fence.digest()
-    if digest != fence.sha256:
+    if digest != recorded:
         return (f"{fence.target} is not the code it was written for "
-                f"(sha256 {digest[:12]}, recorded {fence.sha256[:12]})")
+                f"(sha256 {digest[:12]}, recorded {recorded[:12] or 'none'})")
     return None
 
 

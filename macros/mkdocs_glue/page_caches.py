@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import logging
 
+from macros import platform
+
 # Markdown extensions whose output depends only on a page's Markdown and the config: no files
 # read, no state kept between pages. A page converted with any other is never cached.
 SAFE_EXTENSIONS = {"attr_list", "def_list", "md_in_html", "admonition", "toc", "tables",
@@ -27,11 +29,11 @@ _search_cache: dict[str, list] = {}
 class _LogWatch(logging.Handler):
     """Notices whether anything was logged (INFO or above) while a page was converted."""
 
-    NAMES = ("", "mkdocs", "MARKDOWN")
-
     def __init__(self):
         super().__init__(logging.INFO)
         self.quiet = True
+        # The platform's own logger too: the properdocs command does not pass it on to the root.
+        self.NAMES = tuple(dict.fromkeys(("", "mkdocs", platform.name(), "MARKDOWN")))
 
     def emit(self, record):
         self.quiet = False

@@ -52,7 +52,6 @@ import functools
 import os
 import threading
 import types
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from macros.mkdocs_glue import fences
@@ -77,14 +76,8 @@ _CODE_CACHE_MAX = 1024
 
 @functools.cache
 def installed_versions() -> dict[str, str | None]:
-    """The installed versions of the pinned packages (they cannot change while we run)."""
-    found = {}
-    for name in PINNED:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = None
-    return found
+    """The installed versions of the packages the patches are pinned to (on this platform)."""
+    return {name: fences.installed_version(name) for name in fences.pinned()}
 
 
 def switched_on() -> bool:

@@ -22,9 +22,9 @@ from typing import Callable
 
 from mkdocs.exceptions import PluginError
 
+from macros import platform
 from macros.errors import Problem, PolicyError
 
-MKDOCS_LOGGER = "mkdocs"
 # mkdocs 1.6's warnings about a page's links: "Doc file 'a.md' contains a link 'b.md', but the
 # target is not found among documentation files.", "… an unrecognized relative link 'x/', it
 # was left as is.", "… a link to 'c.md' which is excluded from the built site."
@@ -110,7 +110,7 @@ class BuildLog(logging.Handler):
     def attach(self) -> None:
         """Listen to mkdocs' log, label its handlers' lines, read macro failures; replaces the
         pieces an earlier build's plugin left (mkdocs serve makes a new plugin per rebuild)."""
-        mkdocs_log = logging.getLogger(MKDOCS_LOGGER)
+        mkdocs_log = _platform_logger()
         for handler in list(mkdocs_log.handlers):
             if isinstance(handler, BuildLog) and handler is not self:
                 handler.detach()
@@ -123,11 +123,16 @@ class BuildLog(logging.Handler):
             macros_logger().addFilter(self._macro_failure)
 
     def detach(self) -> None:
-        mkdocs_log = logging.getLogger(MKDOCS_LOGGER)
+        mkdocs_log = _platform_logger()
         mkdocs_log.removeHandler(self)
         for handler in mkdocs_log.handlers:
             handler.removeFilter(self._label)
         macros_logger().removeFilter(self._macro_failure)
+
+
+def _platform_logger() -> logging.Logger:
+    """mkdocs' logger, or ProperDocs', under which plugins' `mkdocs.*` loggers hang there."""
+    return logging.getLogger(platform.name())
 
 
 def link_warning(text: str) -> tuple[str, str, str] | None:

@@ -37,7 +37,6 @@ still use; a file already in the shared folder is never rewritten.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -45,6 +44,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from filelock import ReadWriteLock, Timeout
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
@@ -105,15 +105,28 @@ def _store(source: Path, target: Path) -> None:
 @contextlib.contextmanager
 def store_lock(store: Path, exclusive: bool = False):
     """Yields whether the lock was taken: a shared one waits for it, an exclusive one does not
-    (the clean-up is skipped rather than wait for another build to finish)."""
+    (the clean-up is skipped rather than wait for another build to finish).
+
+    filelock's reader/writer lock works on Linux, macOS and Windows alike (fcntl exists only on
+    Unix). Each use is its own lock (not the per-path singleton), so that a hold taken in this
+    process, or another thread, counts against the clean-up like one taken in another process."""
     Path(store).mkdir(parents=True, exist_ok=True)
-    with open(Path(store) / LOCK_FILE, "a") as handle:
+    lock = ReadWriteLock(Path(store) / LOCK_FILE, is_singleton=False)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
-        except BlockingIOError:
+            if exclusive:
+                lock.acquire_write(blocking=False)
+            else:
+                lock.acquire_read()
+        except Timeout:
             yield False
-        else:
+            return
+        try:
             yield True
+        finally:
+            lock.release()
+    finally:
+        lock.close()
 
 
 def _shown(path: Path, config) -> str:

@@ -1,14 +1,20 @@
-"""`policy check`: every problem in every school file, plus what the editor should look at."""
+"""`policy check`: every problem in every school file, plus what the editor should look at.
+
+Each finding is a level and a Problem (file, line, column, field, message), shown as text for
+a person at a terminal, or as GitHub workflow commands (`::error file=…,line=…::…`) so that in
+a pull request each one appears on its own line of the school file.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 
 from macros.render.differences import plain, words_of
-from macros.errors import PolicyError
+from macros.errors import PolicyError, Problem
 from macros.render.model_changes import model_changes
-from macros.school.loader import all_slugs, load_school, school_path
+from macros.school.loader import KEY, all_slugs, display_path, load_school, read_yaml, school_path
 from macros.paths import DOCS_DIR
 from macros.model.model import Model, load_model
 from macros.school.schema import School
@@ -17,10 +23,66 @@ REVIEW_WARNING_DAYS = 30
 _REFERENCE = re.compile(r"\]\[([a-z0-9-]+)\]")
 
 
+# GitHub's annotation levels for ours; `ok` is no annotation, only a line in the log.
+_GITHUB_LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str          # error, warning, note or ok
+    problem: Problem
+
+
 @dataclass
 class CheckReport:
-    lines: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+
+
+def text_line(finding: Finding) -> str:
+    """`level: file:line:column: field: message`, as a person reads it at a terminal."""
+    if finding.level == "ok":
+        return f"ok: {finding.problem.file}"
+    return f"{finding.level}: {finding.problem}"
+
+
+def github_line(finding: Finding) -> str:
+    """A GitHub Actions workflow command that puts the finding on its line of the file."""
+    level = _GITHUB_LEVELS.get(finding.level)
+    problem = finding.problem
+    if level is None:
+        return text_line(finding)
+    properties = [("file", problem.file)]
+    if problem.line is not None:
+        properties.append(("line", str(problem.line)))
+        if problem.column is not None:
+            properties.append(("col", str(problem.column)))
+    if problem.field:
+        properties.append(("title", problem.field))
+    where = ",".join(f"{name}={_escape(value, property=True)}" for name, value in properties)
+    return f"::{level} {where}::{_escape(problem.message)}"
+
+
+def _escape(text: str, property: bool = False) -> str:
+    """Workflow-command escaping (as GitHub's own toolkit does it)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text
+
+
+def output_format(requested: str, environ=os.environ) -> str:
+    """`auto` is `github` inside GitHub Actions (which sets GITHUB_ACTIONS=true), else `text`."""
+    if requested == "auto":
+        return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return requested
+
+
+def _located(positions: dict, *path) -> tuple[int | None, int | None]:
+    """Where the field at `path` is written: its key, else its value, else the nearest parent's."""
+    for end in range(len(path), 0, -1):
+        for key in ((KEY, *path[:end]), path[:end]):
+            if key in positions:
+                return positions[key]
+    return None, None
 
 
 def review_notice(school: School, today: dt.date) -> str | None:
@@ -52,23 +114,39 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
             school = load_school(school_path(slug), model)
         except PolicyError as error:
             report.failed.append(slug)
-            report.lines += [f"error: {problem}" for problem in error.problems]
+            report.findings += [Finding("error", problem) for problem in error.problems]
             continue
-        file = f"schools/{slug}.yml"
+        path = school_path(slug)
+        file = display_path(path)
+        data, positions = read_yaml(path)
+
+        def found(level: str, message: str, name: str = "", path: tuple = ()) -> None:
+            """A finding on the line where the field at `path` is written (the file, without one)."""
+            line, column = _located(positions, *path) if path else (None, None)
+            report.findings.append(Finding(level, Problem(file, message, name, line, column)))
+
         notice = review_notice(school, today)
         if notice:
-            report.lines.append(f"warning: {file}: dates.next_review: {notice}")
+            found("warning", notice, "dates.next_review", ("dates", "next_review"))
         for change in model_changes(school, model):
             current = model.passages[change.passage]
-            report.lines.append(
-                f"warning: {file}: passages.{change.group}.{change.passage}: model changed since your "
-                f"last review (issue {change.reviewed}): "
-                + ("this passage is new" if change.what == "new" else "its wording is now")
-                + f" in issue {change.current}: \"{plain(current.text, words=words_of(school, model))}\"; "
-                f"read it, then set model_reviewed: {model.issue}")
+            message = (f"model changed since your last review (issue {change.reviewed}): "
+                       + ("this passage is new" if change.what == "new" else "its wording is now")
+                       + f" in issue {change.current}: \"{plain(current.text, words=words_of(school, model))}\"; "
+                       f"read it, then set model_reviewed: {model.issue}")
+            found("warning", message, f"passages.{change.group}.{change.passage}",
+                  _passage_path(data, change.group, change.passage))
         missing = links_without_address(school, model)
         if missing:
-            report.lines.append(f"note: {file}: {len(missing)} references have no web address yet and "
-                                f"show as plain text: {', '.join(missing)} (add them under links:)")
-        report.lines.append(f"ok: {file}")
+            found("note", f"{len(missing)} references have no web address yet and show as plain text: "
+                          f"{', '.join(missing)} (add them under links:)")
+        report.findings.append(Finding("ok", Problem(file, "")))
     return report
+
+
+def _passage_path(data: dict, group: str, passage: str) -> tuple:
+    """The path of a passage's entry in the file: a key (add_after, replace, fill) or an omit item."""
+    entries = (data.get("passages") or {}).get(group)
+    if isinstance(entries, list) and passage in entries:
+        return ("passages", group, entries.index(passage))
+    return ("passages", group, passage)

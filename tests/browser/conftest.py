@@ -1,7 +1,7 @@
 """Real-browser fixtures: every school built once, served on 127.0.0.1, one Chromium per session.
 
-Chromium is Debian's package at /usr/bin/chromium (or $CHROMIUM); Playwright never downloads
-a browser here. Every test in this folder is marked `browser` (`pytest -m browser` selects
+Chromium is $CHROMIUM, Debian's package or a macOS application (tests/chromium.py says where
+it looks); Playwright never downloads a browser here. Every test in this folder is marked `browser` (`pytest -m browser` selects
 them, `pytest -m "not browser"` leaves them out).
 
 Visiting a page costs most of the suite's time, so the `audit` fixture visits every page of
@@ -14,7 +14,6 @@ import functools
 import http.server
 import json
 import os
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,8 +21,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from chromium import NoChromium, find_chromium
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -112,12 +111,13 @@ def sites(seed_sites) -> Sites:
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
-                    "(`make system-deps` installs it) or set CHROMIUM=/path/to/chromium")
+    try:
+        chromium = find_chromium()
+    except NoChromium as error:
+        pytest.fail(str(error))
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
                                              args=CHROMIUM_ARGS)
         try:
             yield browser
