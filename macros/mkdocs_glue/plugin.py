@@ -32,6 +32,7 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
+from macros import platform
 from macros.errors import PolicyError, Problem
 from macros.mkdocs_glue import fences, output_hooks, privacy
 from macros.mkdocs_glue.origins import Origin, in_files, in_school_file
@@ -103,16 +104,17 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
 
     def _school_file(self, slug: str) -> Path:
         known = all_slugs()
-        usage = f"`{SCHOOL_VARIABLE}=<slug> mkdocs {self._command}`"
+        command = f"{platform.name()} {self._command}"       # mkdocs, or properdocs
+        usage = f"`{SCHOOL_VARIABLE}=<slug> {command}`"
         listed = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
         if not slug:
-            example = f", e.g. `{SCHOOL_VARIABLE}={known[0]} mkdocs {self._command}`" if known else ""
+            example = f", e.g. `{SCHOOL_VARIABLE}={known[0]} {command}`" if known else ""
             raise PolicyError(Problem(display_path(Path(self._config_file)), f"no school chosen: choose one with "
                                       f"{usage}{example} (schools: {listed or 'none yet'})"))
         if re.match(SLUG_RE, slug) and slug in known:
             return school_path(slug)
         nearest = difflib.get_close_matches(slug.lower(), known, 1, 0.5)
-        hint = (f"did you mean `{SCHOOL_VARIABLE}={nearest[0]} mkdocs {self._command}`?" if nearest
+        hint = (f"did you mean `{SCHOOL_VARIABLE}={nearest[0]} {command}`?" if nearest
                 else f"choose one with {usage}")
         raise PolicyError(Problem(f"{SCHOOL_VARIABLE}={slug}", f"there is no school file schools/{slug}.yml; "
                                   f"{hint} (schools: {listed or 'none yet'})"))
