@@ -89,10 +89,17 @@ def _cmd_serve(args) -> int:
     from macros import platform
     from macros.school.loader import load_school, school_path
 
-    load_school(school_path(args.slug))
+    from macros.importing.names import SHOW_NAMES_VARIABLE
+
+    path = school_path(args.slug)
+    load_school(path)
     env = dict(os.environ, SCHOOL=args.slug, NO_MKDOCS_2_WARNING="1")
+    if args.names:
+        env[SHOW_NAMES_VARIABLE] = "1"
+    print(f"previewing {args.slug} at http://{args.addr}/ (stop with Ctrl+C)", flush=True)
     command = Path(sys.executable).with_name(platform.name())      # mkdocs, or properdocs
-    return subprocess.call([str(command), "serve", "-a", args.addr], env=env)
+    # Saving the school file rebuilds the preview, as saving the model's pages does.
+    return subprocess.call([str(command), "serve", "-a", args.addr, "-w", str(path)], env=env)
 
 
 def _cmd_publish(args) -> int:
@@ -144,6 +151,25 @@ def _cmd_snapshot(args) -> int:
     return EXIT_OK
 
 
+def _cmd_import(args) -> int:
+    from macros.importing.importer import import_document
+
+    result = import_document(Path(args.file), slug=args.slug, force=args.force)
+    print("\n".join(result.report.lines()))
+    print(f"wrote {result.report.target}" + ("; finish it as listed above, then run `policy check "
+          f"{result.path.stem}`" if result.report.problems else f"; check it with `policy check {result.path.stem}` "
+          f"and preview it with `policy serve {result.path.stem}`"))
+    return EXIT_FAILED if result.report.problems else EXIT_OK
+
+
+def _cmd_passages(args) -> int:
+    from macros.importing.names import passage_listing
+    from macros.model.model import load_model
+
+    print("\n".join(passage_listing(load_model(), args.section, args.find)))
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policy", description="Build and check school policy sites.")
     parser.add_argument("--debug", action="store_true", help="show a traceback for errors")
@@ -171,6 +197,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview one school's site while editing")
     serve.add_argument("slug", metavar="SLUG")
     serve.add_argument("--addr", default="127.0.0.1:8000")
+    serve.add_argument("--names", action="store_true", help="show each passage's name beside its text "
+                       "(the names omit, add_after, replace and fill take)")
     serve.set_defaults(run=_cmd_serve)
 
     publish = commands.add_parser("publish", help="publish one school's policy as a version "
@@ -213,6 +241,18 @@ def make_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--force", action="store_true", help="replace this issue's snapshot")
     snapshot.set_defaults(run=_cmd_snapshot)
 
+    imports = commands.add_parser("import", help="write a school's file from its existing policy "
+                                  "document (.docx, .txt, .md or .html)")
+    imports.add_argument("file", metavar="FILE")
+    imports.add_argument("--slug", help="the school file's name (default: from the school's name)")
+    imports.add_argument("--force", action="store_true", help="replace the school's file if it exists")
+    imports.set_defaults(run=_cmd_import)
+
+    passages = commands.add_parser("passages", help="list the model's passage names with their first words")
+    passages.add_argument("section", nargs="?", metavar="SECTION", help="only this section, e.g. exclusion")
+    passages.add_argument("--find", metavar="WORDS", help="only passages whose text has these words")
+    passages.set_defaults(run=_cmd_passages)
+
     schema = commands.add_parser("schema", help="write schools/schema.json for editors")
     schema.set_defaults(run=_cmd_schema)
     return parser
@@ -230,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
+    except BrokenPipeError:  # `policy passages | head`: the reader has what it wanted
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

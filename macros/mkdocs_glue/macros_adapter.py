@@ -7,10 +7,13 @@ hands its Markdown to the plugin for the school's edits.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from macros.errors import PolicyError
+from macros.importing.names import NAMES_STYLE, show_names
 from macros.mkdocs_glue.plugin import policy_plugin
+from macros.mkdocs_glue.print_page import PRINT_PAGE
 from macros.mkdocs_glue.reporting import PolicyPluginError
 from macros.render import pages
 from macros.render.context import PageContext
@@ -45,3 +48,6 @@ def on_post_page_macros(env) -> None:
         env.markdown = policy_plugin(env.conf).finish_page(env.page, env.markdown)
     except PolicyError as error:
         raise PolicyPluginError.of(error) from None
+    # `policy serve --names`: each passage's name beside its text (not on the print page).
+    if show_names(os.environ) and env.page.file.src_uri != PRINT_PAGE:
+        env.markdown += NAMES_STYLE

@@ -129,6 +129,11 @@ def passages_in(markdown: str) -> list[Passage]:
     return found
 
 
+def blocks_in(markdown: str) -> list[tuple[Passage | None, str]]:
+    """The text in reading order, block by block, with the passage each block names (or None)."""
+    return [(block.passage, "\n".join(block.lines)) for block in _blocks(markdown)]
+
+
 def _marker(passage_id: str, indent: str, *classes: str) -> str:
     extra = "".join(f" .{c}" for c in classes)
     return f"{indent}{{: #{passage_id}{extra} }}"

@@ -62,12 +62,14 @@ class PageContext:
     unresolved_links: set[str] = field(default_factory=set)
 
     # --- macros ---------------------------------------------------------------------
-    def holders(self, role: str) -> str:
-        """The holders of a role in running text: `Emma Leach, Headteacher`."""
+    def holders(self, role: str, titles: bool | None = None) -> str:
+        """The holders of a role in running text: `Emma Leach, Headteacher`, or with
+        `titles=False` (or the school's `choices.titles_in_text: false`) only `Emma Leach`."""
         value = self._role(role)
         if isinstance(value, Vacancy):
             return f"not held at present (please contact {inline_text(value.contact)})"
-        names = [_holder_text(h) for h in value]
+        titles = self.school.choices.titles_in_text if titles is None else titles
+        names = [_holder_text(h) if titles else inline_text(h.name) for h in value]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def holder_lines(self, role: str) -> str:
@@ -165,7 +167,7 @@ def _pronoun_phrase(school: School) -> str:
 def build_context(school: School, model: Model) -> PageContext:
     meta = model.meta
     choices = school.choices
-    approach = dict(model.behaviour_approaches[choices.behaviour_approach])
+    approach = {"email": "", "phone": "", **model.behaviour_approaches[choices.behaviour_approach]}
     if choices.behaviour_contact:
         approach.update({k: v for k, v in choices.behaviour_contact.model_dump().items() if v})
     centre = school.school.setting == "centre"

@@ -66,8 +66,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000),
                      AfterValidator(_markdown)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True,
-                                         pattern=r"^[^@\s<>\"'(){}]+@[^@\s<>\"'(){}]+\.[A-Za-z]{2,}$")]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s<>\"'{}]+$")]
+                                         pattern="^[^@\\s<>\"'(){}]+@[^@\\s<>\"'(){}]+\\.[A-Za-z]{2,}$")]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern="^https?://[^\\s<>\"'{}]+$")]
 PassageName = Annotated[str, StringConstraints(pattern=PASSAGE_RE)]
 SectionName = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 LinkKey = Annotated[str, StringConstraints(pattern=SLUG_RE)]
@@ -177,6 +177,10 @@ class Choices(Strict):
         description="Whether the Attachment-Aware and Trauma-Informed Toolkit training has been delivered.")
     alternative_provision_full_time: Text | None = Field(
         None, description="What full-time alternative provision means, e.g. 32.5 hours.")
+    titles_in_text: bool = Field(
+        True, description="Whether the policy's sentences that name a role holder (such as the heading "
+                          "naming the Designated Teacher) add the job title; false shows only the name. "
+                          "The lists of roles always show it.")
 
 
 class Row(Strict):
