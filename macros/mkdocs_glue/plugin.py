@@ -254,17 +254,20 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                 places.append(place)
 
     def _origin(self, needles: list[str], page) -> Origin:
-        """The school file's field holding the address; else the model page, another model
-        page or a template in overrides/ that holds it; else the theme's templates."""
-        found = in_school_file(self.school_file, needles)
-        if found is None and page is not None:
-            source = f"{self._shown(self._docs_dir)}{page.file.src_uri}"
-            found = in_files(self._docs_dir, needles, page.file.src_uri, self._shown(self._docs_dir))
-            found = found or in_files(self._docs_dir, needles, "*.md", self._shown(self._docs_dir))
-        found = found or in_files(self._custom_dir, needles, "*.html", self._shown(self._custom_dir))
-        if found is None and page is not None and page.file.src_uri != PRINT_PAGE:
-            found = Origin(source)       # made by a placeholder of that page
-        return found or Origin("the theme's templates")
+        """Where the text came from: the school file's field that holds it, else the model page
+        or another model page, else a template in overrides/; tried with the whole address first,
+        then with its host alone; else the page's own placeholders, or the theme's templates."""
+        docs = self._shown(self._docs_dir)
+        for needle in filter(None, needles):
+            found = (in_school_file(self.school_file, [needle])
+                     or (page is not None and (in_files(self._docs_dir, [needle], page.file.src_uri, docs)
+                                               or in_files(self._docs_dir, [needle], "*.md", docs)))
+                     or in_files(self._custom_dir, [needle], "*.html", self._shown(self._custom_dir)))
+            if found:
+                return found
+        if page is not None and page.file.src_uri != PRINT_PAGE:
+            return Origin(f"{docs}{page.file.src_uri}")      # made by a placeholder of that page
+        return Origin("the theme's templates")
 
     def _shown(self, folder: Path) -> str:
         folder = Path(folder).resolve()
