@@ -145,3 +145,25 @@ def test_the_print_page_joins_the_kept_sections_one_heading_level_down(variant_s
             assert expected in headings[position:], f"{section}: {expected} not on the print page in order"
             position = headings.index(expected, position) + 1
     assert ("h6", "Six") in headings          # an h6 stays an h6
+
+
+def test_policy_publish_shows_mkdocs_warning_labelled_with_the_school(project):
+    """`policy publish` builds through mike in another process: its mkdocs warning reaches the
+    user with the school's name, and nothing is published."""
+    import subprocess
+
+    identity = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+                "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    project.append("docs/intention.md", BROKEN_LINK)
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "the project"]):
+        subprocess.run(command, cwd=project.root, env={**identity, "PATH": "/usr/bin:/bin"}, check=True)
+    run = project.policy("publish", "westfield", "--version", "2024-25", **identity)
+    assert run.returncode == 1
+    lines = run.stderr.splitlines()
+    assert lines[0] == ("error: schools/westfield.yml: the site did not build or could not be committed, "
+                        "so nothing was published:")
+    assert ("WARNING -  westfield: Doc file 'intention.md' contains a link 'no-such-page.md', but the "
+            "target is not found among documentation files.") in lines
+    branches = subprocess.run(["git", "branch", "--list", "gh-pages"], cwd=project.root, capture_output=True,
+                              text=True, check=True)
+    assert branches.stdout == ""
