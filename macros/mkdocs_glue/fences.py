@@ -1,15 +1,16 @@
 """Fences around everything that relies on the internals of mkdocs, mkdocs-macros and material.
 
 One table (`FENCES`): each patch in patches.py, each of output_hooks.py's squeezing steps that
-reads material's markup, and each material partial copied into overrides/, with the upstream
-code it replaces or depends on, the version it was written against, and a SHA-256 of that
-code as it was (a function's source, read from its module file, or a theme file's bytes).
+reads material's markup, each upstream message reporting.py reads, and each material partial
+copied into overrides/, with the upstream code it replaces or depends on, the version it was
+written against, and a SHA-256 of that code as it was (a function's source, or a theme file's
+bytes; on ProperDocs, ProperDocs' own code for every mkdocs module).
 
 A fence holds when the installed package has the pinned version and the code has the recorded
 hash. Where one does not hold, what it guards is switched off (a patch is not installed, the
-squeezing step is skipped) and a warning names it; tests/test_fences.py fails, so the new
-upstream code is read and the entry renewed (`python -m macros.mkdocs_glue.fences` prints
-the hashes as installed).
+squeezing step is skipped) or may fall behind (a copied partial, a message read), and a warning
+names it; tests/test_fences.py fails, so the new upstream code is read and the entry renewed
+(`python -m macros.mkdocs_glue.fences` prints the hashes as installed).
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from macros import platform
 PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0", "Jinja2": "3.1.6",
           "properdocs": "1.6.7"}
 
-PATCH, SQUEEZE, OVERRIDE = "patch", "squeeze", "override"
+PATCH, SQUEEZE, OVERRIDE, REPORT = "patch", "squeeze", "override", "report"
 log = logging.getLogger("macros.fences")
 
 
@@ -158,6 +159,18 @@ FENCES: tuple[Fence, ...] = (
     _F("icon-swaps", SQUEEZE, "mkdocs-material", "material:templates/partials/icons.html",
        "icons are inlined as the SVG files' text, which swap_icons looks for",
        "461a02930eb982ef17829cfe5ebb9f8dca6eb1eb0c9da2391c130b0fe8eb5fa7"),
+    # --- reporting.py: what mkdocs and mkdocs-macros say, read to name the file and line ----
+    _F("macro-failure", REPORT, "mkdocs-macros-plugin", "mkdocs_macros.plugin:MacrosPlugin.render",
+       "a failed macro is logged through util.LOG while its exception is handled, then the build exits",
+       "1b26bafbfaaa05b7cc6211e50decbf43c48af8e5c6b39e58297f0feb2abeafff"),
+    _F("link-warnings", REPORT, "mkdocs", "mkdocs.structure.pages:_RelativePathTreeprocessor.path_to_url",
+       "the words of the warnings about a page's links, which link_warning reads",
+       "e70ebc9605514fabbcc58a1fb2c5bcf7059ef2a15911cf91cbe465587ccf73e7",
+       on_properdocs="f691c9acb97661b046f40f164aff6b4b7170ec356c0956ad1aed6294fa2e7f13"),
+    _F("link-warnings", REPORT, "mkdocs", "mkdocs.structure.pages:Page.validate_anchor_links",
+       "the words of the warning about a link to a missing anchor, which link_warning reads",
+       "874bc52fc630d5e85d851ae9c9f33f69a9c301d4e241fb282729ef417458073d",
+       on_properdocs="874bc52fc630d5e85d851ae9c9f33f69a9c301d4e241fb282729ef417458073d"),
     # --- overrides/: copies of material's partials (and the page they extend) ----------------
     _F("overrides/partials/search.html", OVERRIDE, "mkdocs-material",
        "material:templates/partials/search.html",
@@ -218,9 +231,11 @@ def broken(kind: str) -> dict[str, str]:
             if why:
                 found[fence.name] = why
     for name, why in found.items():
-        what = {PATCH: "patch", SQUEEZE: "squeezing step", OVERRIDE: "copied partial"}[kind]
+        what = {PATCH: "patch", SQUEEZE: "squeezing step", OVERRIDE: "copied partial",
+                REPORT: "reading of upstream messages"}[kind]
         consequence = {PATCH: "is not installed: builds take the plain, slower path",
                        SQUEEZE: "is skipped: pages are a little larger",
+                       REPORT: "may no longer name a problem's file and line (mkdocs' words are shown)",
                        OVERRIDE: "may have fallen behind the theme's own: compare and copy it again"}[kind]
         _warn(f"the {what} '{name}' {consequence} ({why})")
     return found

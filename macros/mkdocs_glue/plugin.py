@@ -144,6 +144,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             raise PolicyPluginError.of(error) from None
         self._configure(config, self.context)
         fences.broken(fences.OVERRIDE)      # warns once if a copied partial fell behind the theme
+        fences.broken(fences.REPORT)        # … or if the messages it reads may read differently
         return config
 
     @staticmethod
