@@ -30,7 +30,8 @@ def define_env(env) -> None:
     env.macro(lambda: _title_block(env, context), "title_block")
     env.macro(lambda: pages.whos_who(context), "whos_who")
     env.macro(lambda: pages.accessibility_statement(context), "accessibility_statement")
-    env.macro(lambda: render_markdown(differences(context.school, context.model)), "differences")
+    env.macro(lambda: render_markdown(differences(context.school, context.model, context.account)),
+              "differences")
 
 
 def _title_block(env, context: PageContext) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from macros.errors import PolicyError
-from macros.school.loader import display_path, read_yaml
+from macros.school.loader import display_path
+from macros.school.yaml_reader import field_name, read_yaml_file
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,6 @@ class Origin:
     field: str = ""       # in a school file: sections.intention, passages.add_after.impact.families[1]
     line: int | None = None
     school: bool = False  # the text is the school's (not the model's or a template's)
-
-
-def _field(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _strings(data, path: tuple = ()):
@@ -49,15 +43,16 @@ def in_school_file(school_file: Path, needles: list[str]) -> Origin | None:
     """The first field of the school file (in file order) that holds one of `needles`, tried in
     the order given (e.g. an address, then its host)."""
     try:
-        data, positions = read_yaml(school_file)
+        read = read_yaml_file(school_file, display_path(school_file))
     except PolicyError:
         return None
-    strings = [(path, _comparable(value)) for path, value in _strings(data)]
+    positions = read.positions
+    strings = [(path, _comparable(value)) for path, value in _strings(read.data)]
     for needle in filter(None, map(_comparable, needles)):
         for path, value in strings:
             if needle in value:
                 line = positions.get(path, (None,))[0]
-                return Origin(display_path(school_file), _field(path), line, school=True)
+                return Origin(display_path(school_file), field_name(path), line, school=True)
     return None
 
 

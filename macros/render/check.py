@@ -1,4 +1,5 @@
-"""`policy check`: every problem in every school file, plus what the editor should look at.
+"""`policy check`: every problem in every school file (the account of its edits included),
+plus what the editor should look at.
 
 Each finding is a level and a Problem (file, line, column, field, message), shown as text for
 a person at a terminal, or as GitHub workflow commands (`::error file=…,line=…::…`) so that in
@@ -11,10 +12,12 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from macros.render.context import build_context
 from macros.render.differences import plain, words_of
 from macros.errors import PolicyError, Problem
-from macros.render.model_changes import model_changes
-from macros.school.loader import KEY, all_slugs, display_path, load_school, read_yaml, school_path
+from macros.render.model_changes import change_note, model_changes
+from macros.school.loader import all_slugs, display_path, load_school, school_path
+from macros.school.yaml_reader import KEY, field_name
 from macros.paths import DOCS_DIR
 from macros.model.model import Model, load_model
 from macros.school.schema import School
@@ -112,13 +115,13 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
     for slug in slugs or all_slugs():
         try:
             school = load_school(school_path(slug), model)
+            build_context(school, model)     # every edit must land on a page (the account)
         except PolicyError as error:
             report.failed.append(slug)
             report.findings += [Finding("error", problem) for problem in error.problems]
             continue
-        path = school_path(slug)
-        file = display_path(path)
-        data, positions = read_yaml(path)
+        file = display_path(school_path(slug))
+        positions = school.source_positions
 
         def found(level: str, message: str, name: str = "", path: tuple = ()) -> None:
             """A finding on the line where the field at `path` is written (the file, without one)."""
@@ -130,12 +133,10 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
             found("warning", notice, "dates.next_review", ("dates", "next_review"))
         for change in model_changes(school, model):
             current = model.passages[change.passage]
-            message = (f"model changed since your last review (issue {change.reviewed}): "
-                       + ("this passage is new" if change.what == "new" else "its wording is now")
-                       + f" in issue {change.current}: \"{plain(current.text, words=words_of(school, model))}\"; "
-                       f"read it, then set model_reviewed: {model.issue}")
-            found("warning", message, f"passages.{change.group}.{change.passage}",
-                  _passage_path(data, change.group, change.passage))
+            message = (f"{change_note(change)}, where it reads: "
+                       f"\"{plain(current.text, words=words_of(school, model))}\"; then set model_reviewed: {model.issue}")
+            path = _passage_path(school, change.group, change.passage)
+            found("warning", message, field_name(path), path)
         missing = links_without_address(school, model)
         if missing:
             found("note", f"{len(missing)} references have no web address yet and show as plain text: "
@@ -144,9 +145,8 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
     return report
 
 
-def _passage_path(data: dict, group: str, passage: str) -> tuple:
+def _passage_path(school: School, group: str, passage: str) -> tuple:
     """The path of a passage's entry in the file: a key (add_after, replace, fill) or an omit item."""
-    entries = (data.get("passages") or {}).get(group)
-    if isinstance(entries, list) and passage in entries:
-        return ("passages", group, entries.index(passage))
+    if group == "omit":
+        return ("passages", "omit", school.passages.omit.index(passage))
     return ("passages", group, passage)

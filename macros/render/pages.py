@@ -9,27 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from macros.render.context import ROLE_NAMES, PageContext, inline_text
+from macros.render.context import PageContext, inline_text
+from macros.render.wording import ROLE_FOR, ROLE_NAMES, role_label, role_title
 from macros.school.schema import Holder, Vacancy
-
-# What the role headings say when model.yml does not give a title.
-_ROLE_FALLBACK_TITLES = {
-    "designated_teacher": "Designated Teacher for Children Looked After and Previously Looked After",
-    "designated_governor": "{member_title} for Children Looked After and Previously Looked After",
-    "safeguarding_lead": "Designated Safeguarding Lead",
-}
-# Short names for the at-a-glance block on the home page.
-_ROLE_SHORT = {
-    "designated_teacher": "Designated Teacher",
-    "designated_governor": "{member_title}",
-    "safeguarding_lead": "Designated Safeguarding Lead",
-}
-# Who the role is for, in a parent's words.
-_ROLE_FOR = {
-    "designated_teacher": "for children in care and children previously in care",
-    "designated_governor": "for children in care and children previously in care",
-    "safeguarding_lead": "for children with a social worker",
-}
 
 
 @dataclass(frozen=True)
@@ -69,11 +51,7 @@ def _office(context: PageContext) -> str:
 
 def _role_title(context: PageContext, role: str) -> str:
     roles = context.model.meta.get("roles") or {}
-    title = (roles.get(role) or {}).get("title") or _ROLE_FALLBACK_TITLES[role]
-    if role == "designated_governor":
-        # The model's wording names a governor; a centre run by a Management Committee
-        # designates one of its members instead.
-        title = re.sub(r"^Designated (School )?Governor", "{member_title}", title)
+    title = role_title(role, context.school.governance, (roles.get(role) or {}).get("title"))
     return _fill(title, _words(context))
 
 
@@ -146,17 +124,16 @@ def whos_who(context: PageContext) -> str:
 
 def whos_who_block(context: PageContext) -> str:
     """The at-a-glance block for the home page (Markdown, inside its own section)."""
-    words = _words(context)
     items = []
     for role in ROLE_NAMES:
         value = getattr(context.school.roles, role)
-        role_name = _fill(_ROLE_SHORT[role], words)
+        role_name = inline_text(role_label(role, context.school.governance))
         if isinstance(value, Vacancy):
             who = f"vacant at the moment; please contact {inline_text(value.contact)}"
         else:
             names = [_holder(h) for h in value]
             who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        items.append(f"- {role_name} ({_ROLE_FOR[role]}): {who}")
+        items.append(f"- {role_name} ({ROLE_FOR[role]}): {who}")
     return "\n".join([
         '<section class="policy-whos-who" aria-labelledby="whos-who-at-a-glance" markdown>',
         "",
@@ -284,13 +261,11 @@ def print_summary(context: PageContext) -> list[tuple[str, str]]:
         rows.append(("Version", school.version))
     rows.append(("Based on the model policy", context.model.version_label))
     rows += context.default_rows()
-    short = {"designated_teacher": "Designated Teacher",
-             "designated_governor": v["governance"]["member_title"],
-             "safeguarding_lead": "Designated Safeguarding Lead"}
     for role in ROLE_NAMES:
         value = getattr(school.roles, role)
+        label = role_label(role, school.governance)
         if isinstance(value, Vacancy):
-            rows.append((short[role], f"vacant (contact {value.contact})"))
+            rows.append((label, f"vacant (contact {value.contact})"))
         else:
-            rows.append((short[role], "; ".join(h.name + (f", {h.title}" if h.title else "") for h in value)))
+            rows.append((label, "; ".join(h.name + (f", {h.title}" if h.title else "") for h in value)))
     return rows
