@@ -37,12 +37,12 @@ from macros.errors import PolicyError, Problem
 from macros.mkdocs_glue import fences, output_hooks, privacy
 from macros.mkdocs_glue.origins import Origin, in_files, in_school_file
 from macros.mkdocs_glue.print_page import PRINT_PAGE, join_sections
-from macros.mkdocs_glue.reporting import (BuildLog, PolicyPluginError, link_warning, macro_reason,
-                                          placeholder_on, template_line)
+from macros.mkdocs_glue.reporting import BuildLog, PolicyPluginError, link_warning
 from macros.model.model import Model, load_model
 from macros.paths import DOCS_DIR
 from macros.render import pages
 from macros.render.context import PageContext, build_context
+from macros.render.placeholders import placeholder_problem
 from macros.school.loader import all_slugs, display_path, load_school, school_path
 from macros.school.schema import SLUG_RE, School
 
@@ -303,21 +303,13 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         return Problem(school_file, f"mkdocs: {text.strip()}")
 
     def _macro_failure(self, error: BaseException) -> Problem | None:
-        source = getattr(self, "_current", None)
+        source = self._current
         markdown = self._pages.get(source)
         if markdown is None:
             return None
-        line = template_line(error)
-        lines = markdown.splitlines()
-        text = lines[line - 1] if line and 0 < line <= len(lines) else ""
-        placeholder = placeholder_on(text, error) if text else "a placeholder"
-        reason = ("; ".join(p.message for p in error.problems) if isinstance(error, PolicyError)
-                  else macro_reason(error, placeholder))
-        file = f"{self._shown(self._docs_dir)}{source}"
-        if source == PRINT_PAGE:
-            file = f"{self._shown(self._docs_dir)}{self.model.sections[0]}.md"
-        return Problem(file, f"the placeholder {placeholder} cannot be filled: {reason} (building "
-                       f"{display_path(self.school_file)})", line=line)
+        page = self.model.sections[0] + ".md" if source == PRINT_PAGE else source
+        return placeholder_problem(f"{self._shown(self._docs_dir)}{page}", markdown, error,
+                                   display_path(self.school_file))
 
 
 def _prune(items: list) -> list:

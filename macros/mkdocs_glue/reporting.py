@@ -29,8 +29,6 @@ from macros.errors import Problem, PolicyError
 # target is not found among documentation files.", "… an unrecognized relative link 'x/', it
 # was left as is.", "… a link to 'c.md' which is excluded from the built site."
 _LINK_WARNING = re.compile(r"^Doc file '([^']+)' contains an? (?:[a-z ]+ )?link(?: to)? '([^']*)',? (.*)$", re.S)
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
-_QUOTED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)'")
 
 
 class PolicyPluginError(PluginError):
@@ -143,42 +141,3 @@ def link_warning(text: str) -> tuple[str, str, str] | None:
     why = match[3].strip()
     why = f"does not work: {why[4:]}" if why.startswith("but ") else why
     return match[1], match[2], why.rstrip(".")
-
-
-def template_line(error: BaseException) -> int | None:
-    """The line of the page's Markdown where a macro failed (Jinja's own frames say it)."""
-    line = getattr(error, "lineno", None)
-    traceback = error.__traceback__
-    while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename == "<template>":
-            line = traceback.tb_lineno
-        traceback = traceback.tb_next
-    return line
-
-
-def placeholder_on(line_text: str, error: BaseException) -> str:
-    """The placeholder on a line that the error is about (the one naming the missing name)."""
-    found = _PLACEHOLDER.findall(line_text)
-    names = _QUOTED_NAME.findall(str(error))
-    for placeholder in found:
-        if any(name in placeholder for name in names):
-            return placeholder
-    return found[0] if found else line_text.strip()
-
-
-_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
-_UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
-
-
-def macro_reason(error: BaseException, placeholder: str) -> str:
-    """Jinja's reason in the placeholder's words: "'school' has no 'nmae'" rather than
-    "'super_collections.SuperDict object' has no attribute 'nmae'"."""
-    text = str(error)
-    missing = _NO_ATTRIBUTE.search(text)
-    if missing:
-        owner = re.search(r"([A-Za-z_][\w.]*)\.%s\b" % re.escape(missing[1]), placeholder)
-        return f"'{owner[1] if owner else 'it'}' has no '{missing[1]}'"
-    undefined = _UNDEFINED.match(text)
-    if undefined:
-        return f"no value is called '{undefined[1]}'"
-    return text
