@@ -135,6 +135,11 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_diff(args) -> int:
+    if args.since:
+        from macros.publish.changes import changes_since
+
+        print(changes_since(args.slug, args.since, args.branch), end="")
+        return EXIT_OK
     from macros.render.differences import differences, render_text
     from macros.school.loader import display_path, load_school, school_path
     from macros.model.model import load_model
@@ -240,6 +245,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     diff = commands.add_parser("diff", help="list where a school's policy departs from the model")
     diff.add_argument("slug", metavar="SLUG")
+    diff.add_argument("--since", metavar="VERSION", help="instead, list what changed, word by word, "
+                      "since that published version (read from the pages branch)")
+    diff.add_argument("--branch", default="gh-pages", help="pages branch to read --since from "
+                      "(default: gh-pages)")
     diff.set_defaults(run=_cmd_diff)
 
     snapshot = commands.add_parser("snapshot", help="record the model's passages for this model issue "

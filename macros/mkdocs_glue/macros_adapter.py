@@ -16,6 +16,7 @@ from macros.mkdocs_glue.plugin import policy_plugin
 from macros.mkdocs_glue.print_page import PRINT_PAGE
 from macros.mkdocs_glue.reporting import PolicyPluginError
 from macros.render import pages
+from macros.render.accessibility import accessibility_statement
 from macros.render.context import PageContext
 from macros.render.differences import differences, render_markdown
 
@@ -29,7 +30,7 @@ def define_env(env) -> None:
     env.macro(context.holder_lines, "holder_lines")
     env.macro(lambda: _title_block(env, context), "title_block")
     env.macro(lambda: pages.whos_who(context), "whos_who")
-    env.macro(lambda: pages.accessibility_statement(context), "accessibility_statement")
+    env.macro(lambda: accessibility_statement(context), "accessibility_statement")
     env.macro(lambda: render_markdown(differences(context.school, context.model, context.account)),
               "differences")
 

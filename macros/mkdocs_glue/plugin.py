@@ -164,10 +164,13 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         # For overrides/partials/review-notice.html: the last day of the next review, as ISO.
         extra["policy_next_review"] = school.dates.next_review.end.isoformat()
         extra["policy_next_review_text"] = str(school.dates.next_review)
+        extra["policy_review_ask"] = pages.review_ask(context)
         # Rendered by overrides/main.html: the end-of-page "questions or comments" block, and the
         # facts printed at the top of the whole policy.
         extra["policy_feedback"] = pages.feedback(context)
         extra["policy_print_summary"] = pages.print_summary(context)
+        # The running footer of every printed page, for overrides/partials/print-footer.html.
+        extra["policy_running_footer"] = pages.css_string(pages.running_footer(context))
 
     def on_files(self, files, config):
         """A section the school leaves out is not built; theme files a reader never needs are

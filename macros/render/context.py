@@ -22,6 +22,7 @@ from macros.paths import DOCS_DIR
 from macros.render.account import EditAccount, edit_account
 from macros.render.placeholders import placeholder_problem
 from macros.render.wording import ROLE_NAMES, school_words
+from macros.school.dates import in_one_wording
 from macros.school.schema import Holder, School, Vacancy
 
 VAGUE_LINK_TEXT = {"here", "website", "guidance", "toolkit", "checklist", "link", "this", "click here"}
@@ -115,7 +116,8 @@ class PageContext:
             publication = meta["publication"]
             lines += _definition_list(publication["rows"])
             lines += [f"**{inline_text(publication['notice'])}**", "{: .policy-notice }", ""]
-        rows = ([(r.label, r.value) for r in page.rows] if page.rows is not None
+        # A date in the school's own rows reads as the site words it everywhere else.
+        rows = ([(r.label, in_one_wording(r.value)) for r in page.rows] if page.rows is not None
                 else self.default_rows())
         lines += _definition_list(rows)
         return "\n".join(lines)
