@@ -325,17 +325,15 @@ def test_the_model_text_in_docs_is_guarded_by_the_same_check(project, tmp_path, 
 
 
 def test_the_templates_are_guarded_by_the_same_check(project, tmp_path, monkeypatch):
-    main = project.root / "overrides" / "main.html"
-    main.write_text(main.read_text(encoding="utf-8").replace(
-        '{% extends "base.html" %}',
-        '{% extends "base.html" %}\n{% block extrahead %}<link rel="stylesheet" '
-        'href="https://fonts.example/css?family=Roboto">{% endblock %}', 1), encoding="utf-8")
+    notice = project.root / "overrides" / "partials" / "review-notice.html"
+    notice.write_text(notice.read_text(encoding="utf-8") +
+                      '<link rel="stylesheet" href="https://fonts.example/css?family=Roboto">\n', encoding="utf-8")
     monkeypatch.chdir(project.root)
     with pytest.raises(PolicyError) as error:
         build_school("westfield", tmp_path / "out", project.root / "mkdocs.yml", share_assets=False)
     [problem] = error.value.problems
-    assert problem.file == "overrides/main.html"
-    assert re.fullmatch(r"a stylesheet, icon or preloaded file on \d+ pages \(404\.html, index\.md, …\) would "
+    assert problem.file == "overrides/partials/review-notice.html"
+    assert re.fullmatch(r"a stylesheet, icon or preloaded file on \d+ pages \([^()]*, …\) would "
                         r"make every reader's browser fetch https://fonts\.example/css\?family=Roboto "
                         r"\(<link href>\) from another website, which tells that website who reads the "
                         r"policy; keep the file in the site, or remove it \(building schools/westfield\.yml\)",
