@@ -112,7 +112,7 @@ def generate(count: int, folder: Path, seed: int = 6) -> list[str]:
 def _build_in_fresh_process(slugs: list[str], out: Path, jobs: int, env: dict) -> dict:
     """Cold: a new Python process imports mkdocs and builds, as `policy build` does."""
     code = ("import json,resource,sys,time; from pathlib import Path; t=time.perf_counter();"
-            "from macros.build import build_many;"
+            "from macros.build.builder import build_many;"
             "r=build_many(sys.argv[2].split(','), Path(sys.argv[1]), int(sys.argv[3]));"
             "u=[resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)];"
             "print(json.dumps({'seconds': time.perf_counter()-t, 'ok': sum(x.ok for x in r),"

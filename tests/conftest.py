@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from helpers import DATA, PRINT_VARIANT, Project
 from macros.build.builder import build_many
 from macros.build.landing import write_landing
 
@@ -43,3 +45,22 @@ def seed_sites(tmp_path_factory) -> Path:
     assert not failed, "seed schools failed to build:\n" + "\n".join(failed)
     write_landing(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def variant_site(tmp_path_factory) -> Path:
+    """tests/data/print-variant.yml built alone, as `policy build` builds it."""
+    root = tmp_path_factory.mktemp("variant")
+    (root / "schools").mkdir()
+    shutil.copy(DATA / f"{PRINT_VARIANT}.yml", root / "schools" / f"{PRINT_VARIANT}.yml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLICY_SCHOOLS_DIR", str(root / "schools"))
+        result = build_many([PRINT_VARIANT], root / "out", jobs=1)[0]
+    assert result.ok, result.message
+    return root / "out"
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A copy of the project a test may edit, with `policy` and `mkdocs` run in it."""
+    return Project.copy_to(tmp_path / "project")

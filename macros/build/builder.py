@@ -20,6 +20,7 @@ import hashlib
 import logging
 import math
 import os
+import sys
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -32,8 +33,9 @@ from macros.errors import PolicyError, Problem
 from macros.build.fingerprints import school_fingerprint, shared_fingerprint, stored_fingerprint, write_fingerprint
 from macros.build.landing import readable_school_file, write_summary
 from macros.build.workers import WorkerPool
-from macros.school.loader import load_school
-from macros.mkdocs_glue.output_hooks import prune_site
+from macros.school.loader import load_school, school_path
+from macros.mkdocs_glue.plugin import policy_plugin
+from macros.mkdocs_glue.reporting import PolicyPluginError
 from macros.mkdocs_glue.shared_assets import (SHARED_ASSETS, SHARED_PLUGIN, SharedAssets,
                                               refuse_shared_folder_name, store_lock)
 from macros.paths import MKDOCS_YML
@@ -51,17 +53,21 @@ class BuildResult:
 
 
 def _run_mkdocs(slug: str, site_dir: Path, config_file: Path,
-                shared: SharedAssets | None = None) -> None:
+                shared: SharedAssets | None = None, school=None) -> None:
+    """Build one school's site with mkdocs into `site_dir`, handing the policy plugin the school
+    when it is loaded already; whatever goes wrong comes back as a PolicyError: the plugin's
+    own problems, or what mkdocs and mkdocs-macros logged (a broken link, a failed macro)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     fast = patches.install()
-    previous = os.environ.get("SCHOOL")
-    os.environ["SCHOOL"] = slug
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    plugin = None
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
+        plugin = policy_plugin(config)
+        plugin.hand_in(slug, school if school is not None else load_school(school_path(slug), load_model()))
         if shared is not None:
             config.plugins[SHARED_PLUGIN] = shared
         if fast:
@@ -71,18 +77,13 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path,
             build(config)
         finally:
             config.plugins.on_shutdown()
-    except PolicyError:
-        raise
-    except MkDocsException as error:
-        raise PolicyError(Problem(f"schools/{slug}.yml", f"the site did not build: {error}")) from None
-    except SystemExit:
-        raise PolicyError(Problem(f"schools/{slug}.yml", "the model text failed to render for this "
-                                  "school (see the message above)")) from None
-    finally:
-        if previous is None:
-            os.environ.pop("SCHOOL", None)
-        else:
-            os.environ["SCHOOL"] = previous
+    except PolicyPluginError as error:
+        raise PolicyError(error.problems) from None
+    except (MkDocsException, SystemExit) as error:
+        problems = plugin.problems() if plugin is not None else []
+        raise PolicyError(problems or [Problem(f"schools/{slug}.yml", f"the site did not build: {error}")]) from None
+    for problem in plugin.problems():        # warnings of a build that is not strict
+        print(f"warning: {slug}: {problem}", file=sys.stderr)
 
 
 # --- One school ------------------------------------------------------------------------
@@ -109,8 +110,7 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
         with store_lock(out_dir) if share_assets else contextlib.nullcontext():
             with files.building_dir(target) as staging:
                 shared = SharedAssets(out_dir) if share_assets else None
-                _run_mkdocs(slug, staging, Path(config_file), shared=shared)
-                prune_site(staging)
+                _run_mkdocs(slug, staging, Path(config_file), shared=shared, school=school)
                 write_summary(staging, school, school_file)
                 if fingerprint:
                     write_fingerprint(staging, fingerprint, shared.shared_paths if shared else [])
