@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from helpers import DATA, PRINT_VARIANT, Project
 from macros.build.builder import build_many
 from macros.build.landing import write_landing
 
@@ -24,6 +26,16 @@ def fresh_template_cache(tmp_path_factory):
         os.environ["POLICY_CACHE_DIR"] = previous
 
 
+def pytest_sessionstart(session):
+    """Hypothesis keeps its files (examples, constants) under pytest's temporary folder, not
+    in the project's folder: set before any test module is collected."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    factory = getattr(session.config, "_tmp_path_factory", None)     # the tmp_path_factory fixture's
+    if factory is not None:
+        set_hypothesis_home_dir(factory.mktemp("hypothesis"))
+
+
 @pytest.fixture(scope="session")
 def seed_sites(tmp_path_factory) -> Path:
     """A site folder holding every seed school, built as `make site` builds it."""
@@ -33,3 +45,22 @@ def seed_sites(tmp_path_factory) -> Path:
     assert not failed, "seed schools failed to build:\n" + "\n".join(failed)
     write_landing(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def variant_site(tmp_path_factory) -> Path:
+    """tests/data/print-variant.yml built alone, as `policy build` builds it."""
+    root = tmp_path_factory.mktemp("variant")
+    (root / "schools").mkdir()
+    shutil.copy(DATA / f"{PRINT_VARIANT}.yml", root / "schools" / f"{PRINT_VARIANT}.yml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLICY_SCHOOLS_DIR", str(root / "schools"))
+        result = build_many([PRINT_VARIANT], root / "out", jobs=1)[0]
+    assert result.ok, result.message
+    return root / "out"
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A copy of the project a test may edit, with `policy` and `mkdocs` run in it."""
+    return Project.copy_to(tmp_path / "project")

@@ -407,8 +407,6 @@ def test_a_scratch_folder_left_by_a_killed_publish_is_removed_by_the_next(tmp_pa
 # --- what changed since the version before ------------------------------------------------
 
 def test_every_version_after_the_first_has_a_what_changed_page_linked_from_the_history(pages):
-    # The page itself is drawn by macros/publish/changes.py, which lands separately.
-    pytest.importorskip("macros.publish.changes")
     site = pages["checkout"] / SLUG
     assert not (site / "2022-23" / "changes").exists()
     history = BeautifulSoup((site / "index.html").read_text(), "html.parser")

@@ -124,16 +124,3 @@ def test_plain_mkdocs_builds_one_school(tmp_path):
     subprocess.run([str(mkdocs), "build", "-q", "-d", str(tmp_path / "w")], check=True, env=env,
                    cwd=Path(__file__).resolve().parent.parent)
     assert (tmp_path / "w" / "print" / "index.html").is_file()
-
-
-def test_plain_mkdocs_without_a_school_says_how_to_choose_one(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    env = {k: v for k, v in os.environ.items() if k != "SCHOOL"}
-    run = subprocess.run([str(mkdocs), "build", "-q", "-d", str(tmp_path / "x")], env=env,
-                         capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
-    assert run.returncode != 0
-    assert "SCHOOL=<slug> mkdocs build" in run.stderr

@@ -1,7 +1,6 @@
-"""mkdocs hooks (mkdocs.yml `hooks:`): make every school site small, however it is built.
-
-They run in `mkdocs build`, `mike deploy` and `policy build` alike, so a published version
-is as small as a locally built one:
+"""What the policy plugin (plugin.py) does to every school site's output, however it is built
+(`mkdocs build`, `mike deploy`, `policy build`), so a published version is as small as a locally
+built one. Plain functions of text; the plugin calls them.
 
 - pages lose the indentation the theme's templates leave (about a fifth of each page),
   HTML comments and the line breaks CSS never shows (next to block tags), except inside
@@ -10,34 +9,20 @@ is as small as a locally built one:
   <svg class="pi-NAME"> (≈3 KB a page), the generator <meta> goes, and so does the logo
   links' aria-label, which repeats their title (an icon-only link is named by its title);
 - the search index is written as UTF-8 rather than with \\u escapes;
-- theme files a reader never needs are not copied into the site (and removed after the
-  build, should another step have written them): source maps, the search languages other
-  than English (material's worker has English built in), and the sitemap when it lists
-  nothing (mkdocs writes an empty one without `site_url`);
-- the print page, which repeats every section, stays out of the search index (otherwise
-  it doubles the index and every search hit appears twice); a page can still opt in
-  with `search: {exclude: false}` in its front matter;
-- the print page is assembled from the section pages' HTML, which mkdocs has already
-  rendered before any template runs, instead of converting the whole policy's Markdown a
-  second time. macros/site.py renders only the title section and leaves a placeholder
-  with the list of section pages in the page's meta (`policy_print_sections`); here every
-  section's HTML is demoted one heading level (h1..h5; as `passages.demote_headings` does
-  to the Markdown) and put in its place, and the page's table of contents is rebuilt from
-  the sections' own. tests/test_build.py checks the page is byte-identical to the
-  Markdown path (`POLICY_PRINT_FROM_HTML=0`).
+- theme files a reader never needs are never copied into the site: source maps, the search
+  languages other than English (material's worker has English built in), and the sitemap
+  when it lists nothing (mkdocs renders an empty one without `site_url`).
 
-This file is loaded by path, not as part of the `macros` package: keep it self-contained.
+Several of these read material's markup (class names, icon files): they are fenced with the
+patches (fences.py) and used only with the pinned material.
 """
 from __future__ import annotations
 
 import json
-import logging
 import re
-import shutil
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
-from mkdocs.structure.toc import get_toc
+from macros.mkdocs_glue import fences
 
 # Theme files a reader never needs: source maps, and search languages other than English.
 PRUNE_SUFFIXES = (".map",)
@@ -83,11 +68,12 @@ def _drop_indentation(text: str) -> str:
     return "\n".join([lines[0].rstrip(" \t"), *filter(None, middle), lines[-1].lstrip(" \t")])
 
 
-def _squeeze_text(text: str) -> str:
+def _squeeze_text(text: str, labels: bool) -> str:
     text = _drop_indentation(_COMMENT.sub("", text))
     # Functions, not r"\1" templates: Python 3.11 expands a template in Python code per match.
-    text = _LABEL.sub(lambda m: m[1] + m[3] + m[4], text)
-    text = _NAV_LINK.sub(_nav_link, text)
+    if labels:      # material's markup (fences.py: one-line-labels)
+        text = _LABEL.sub(lambda m: m[1] + m[3] + m[4], text)
+        text = _NAV_LINK.sub(_nav_link, text)
     text = _AFTER_BLOCK_TAG.sub(lambda m: m[1], text)
     return _BEFORE_BLOCK_TAG.sub("", text)
 
@@ -99,12 +85,13 @@ def squeeze_html(html: str) -> str:
     Wherever a space could be visible (between words and inline elements) one line break
     stays, so words and inline elements keep their spacing and the page renders the same.
     """
+    labels = _fence_holds("one-line-labels")
     parts = _KEEP.split(html)
     out = []
     in_head = "</head>" in html
     # re.split with two groups yields: text, whole-block, tag-name, text, ...
     for index in range(0, len(parts), 3):
-        text = _squeeze_text(parts[index])
+        text = _squeeze_text(parts[index], labels)
         if in_head:
             head, end, body = text.partition("</head>")
             text = _BETWEEN_TAGS.sub("><", head) + end + body
@@ -126,7 +113,7 @@ _icon_cache: dict[tuple, dict[str, str]] = {}
 
 def icon_swaps(config) -> dict[str, str]:
     """Inline svg → its stand-in, for the icons policy.css draws (read once per stylesheet)."""
-    if POLICY_CSS not in [str(css) for css in config.get("extra_css") or ()]:
+    if not _fence_holds("icon-swaps") or POLICY_CSS not in [str(css) for css in config.get("extra_css") or ()]:
         return {}
     css = Path(config["docs_dir"]) / POLICY_CSS
     try:
@@ -163,7 +150,11 @@ _LOGO_LABEL = re.compile(r'(<a [^<>]*\btitle="([^"<>]*)" class="md-(?:header|nav
 def trim_page(html: str, swaps: dict[str, str]) -> str:
     """Theme output a reader does not need: inline icons policy.css draws, the generator tag
     and the logo's second label; then squeeze_html."""
-    html = _LOGO_LABEL.sub(lambda m: m[1], _GENERATOR.sub("", swap_icons(html, swaps), count=1))
+    html = swap_icons(html, swaps)
+    if _fence_holds("generator-tag"):
+        html = _GENERATOR.sub("", html, count=1)
+    if _fence_holds("logo-label"):
+        html = _LOGO_LABEL.sub(lambda m: m[1], html)
     return squeeze_html(html)
 
 
@@ -178,125 +169,16 @@ def compact_search_index(site_dir: str | Path) -> None:
         path.write_text(compact, encoding="utf-8")
 
 
-def _pruned(path: str) -> bool:
+def pruned(path: str) -> bool:
+    """A theme file a reader never needs (by its place in the site)."""
     return path.endswith(PRUNE_SUFFIXES) or any(path.startswith(folder + "/") for folder in PRUNE_DIRS)
 
 
-def on_files(files, config):
-    """The theme's files prune_site would delete are never copied in the first place."""
-    for file in [f for f in files if _pruned(f.dest_uri)]:
-        files.remove(file)
-    return files
+def empty_sitemap(text: str) -> bool:
+    """mkdocs renders a sitemap listing nothing when the site has no `site_url`."""
+    return "<url>" not in text
 
 
-def prune_site(site_dir: str | Path) -> None:
-    site = Path(site_dir)
-    for suffix in PRUNE_SUFFIXES:
-        for path in site.rglob("*" + suffix):
-            path.unlink()
-    for folder in PRUNE_DIRS:
-        shutil.rmtree(site / folder, ignore_errors=True)
-    sitemap = site / "sitemap.xml"
-    if sitemap.is_file() and "<url>" not in sitemap.read_text(encoding="utf-8"):
-        sitemap.unlink()
-        (site / "sitemap.xml.gz").unlink(missing_ok=True)
-
-
-PRINT_PAGE = "print.md"
-# Written by macros/site.py's whole_policy() where the section pages go (see the docstring).
-PRINT_PLACEHOLDER = "<!-- policy:print-sections -->"
-PRINT_SECTIONS_META = "policy_print_sections"
-_HEADING_TAG = re.compile(r"<(/?)h([1-5])(?=[\s>])")
-log = logging.getLogger("mkdocs.hooks.policy")
-
-# macros/site.py looks for this to know the print page will be assembled here.
-ASSEMBLES_PRINT_PAGE = True
-
-
-def demote_html_headings(html: str) -> str:
-    """h1..h5 become h2..h6 (h6 stays), like passages.demote_headings on the Markdown."""
-    return _HEADING_TAG.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", html)
-
-
-def _flat_toc(items, demote: bool) -> list[dict]:
-    flat = []
-    for item in items:
-        level = min(6, item.level + 1) if demote and item.level < 6 else item.level
-        flat.append({"level": level, "id": item.id, "name": item.title})
-        flat.extend(_flat_toc(item.children, demote))
-    return flat
-
-
-def _unique_id(id: str, used: set[str]) -> str:
-    """markdown's toc extension's rule: `x` → `x_1` → `x_2` …"""
-    while id in used:
-        match = re.match(r"^(.*)_([0-9]+)$", id)
-        id = f"{match[1]}_{int(match[2]) + 1}" if match else f"{id}_1"
-    return id
-
-
-def _unique_heading_ids(content: str, tokens: list[dict], used: set[str]) -> str:
-    """A heading id another section already used (two schools' headings with the same
-    words get the same generated id) is renamed, in the HTML and in the table of contents."""
-    for token in tokens:
-        if token["id"] in used:
-            new = _unique_id(token["id"], used)
-            content = re.sub(r'(<h[1-6][^>]*\sid=")%s(")' % re.escape(token["id"]),
-                             lambda m: m[1] + new + m[2], content, count=1)
-            token["id"] = new
-        used.add(token["id"])
-    return content
-
-
-def _nest(tokens: list[dict]) -> list[dict]:
-    from markdown.extensions.toc import nest_toc_tokens
-    return nest_toc_tokens(tokens)
-
-
-@event_priority(100)     # before any plugin reads the page (e.g. a search index opting it in)
-def on_page_context(context, page, config, nav):
-    sections = page.meta.get(PRINT_SECTIONS_META)
-    if not sections or page.content is None or PRINT_PLACEHOLDER not in page.content:
-        return context
-    by_source = {p.file.src_uri: p for p in nav.pages}
-    html, tokens = [], _flat_toc(page.toc, demote=False)
-    used = set(page.present_anchor_ids or ()) | {token["id"] for token in tokens}
-    for src_uri in sections:
-        section = by_source.get(src_uri)
-        if section is None or section.file.inclusion.is_excluded():
-            continue            # a section the school leaves out
-        if section.content is None:       # e.g. `mkdocs serve --dirty`: not rendered this time
-            log.warning("print page: %s was not rendered in this build; it is missing", src_uri)
-            continue
-        content, section_tokens = demote_html_headings(section.content), _flat_toc(section.toc, demote=True)
-        content = _unique_heading_ids(content, section_tokens, used)
-        used |= section.present_anchor_ids or set()
-        html.append(content)
-        tokens.extend(section_tokens)
-    if page.present_anchor_ids is not None:
-        page.present_anchor_ids = set(used)
-    page.content = page.content.replace(PRINT_PLACEHOLDER, "\n".join(html), 1)
-    page.toc = get_toc(_nest(tokens))
-    return context
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    if page.file.src_uri == PRINT_PAGE:
-        page.meta.setdefault("search", {}).setdefault("exclude", True)
-    return markdown
-
-
-def on_post_page(output: str, page, config) -> str:
-    return trim_page(output, icon_swaps(config))
-
-
-def on_post_template(output_content: str, template_name: str, config) -> str:
-    if template_name.endswith(".html"):
-        return trim_page(output_content, icon_swaps(config))
-    return output_content
-
-
-@event_priority(-100)    # after the search plugin has written its index
-def on_post_build(config) -> None:
-    prune_site(config["site_dir"])
-    compact_search_index(config["site_dir"])
+def _fence_holds(step: str) -> bool:
+    """Whether a squeezing step that reads material's markup may run (fences.py)."""
+    return fences.holds(fences.SQUEEZE, step)

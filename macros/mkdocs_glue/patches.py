@@ -29,46 +29,40 @@ one worker process these caches keep that work from the first build and reuse it
   school's name or role holders appear in some, not all), so a page whose Markdown, place,
   site files and Markdown settings match an earlier page's gets that page's HTML, table of
   contents, title and anchors without converting again. Only conversions that logged
-  nothing are kept, so a link warning is never hidden;
+  nothing are kept, so a link warning is never hidden (page_caches.py);
 - the search plugin's split of a page's HTML into sections, keyed by the HTML: the same
   page again (the same section for another school) is not parsed again.
 
 Each school still gets a fresh `load_config` and its own plugin instances, so
 mkdocs-macros runs `define_env` (which reads SCHOOL) for every school.
 
-These are patches of mkdocs internals, so they are installed only for the versions pinned
-in pyproject.toml and used only for a config whose plugins are known to leave the Jinja
-environment alone (and the Markdown cache only with Markdown extensions known to read
-nothing but the page); otherwise builds take the plain path. The search split is the one
-exception: material's parser reads nothing but the page's HTML, so it holds for any config.
-`POLICY_FAST_BUILD=0` turns them off. tests/test_build.py checks the output is
+These are patches of upstream internals, so each is fenced (fences.py: the code it replaces or
+relies on, its pinned version and a hash of that code): a patch whose fence does not hold is not
+installed, and a warning names it. They are used only for a config whose plugins are known to
+leave the Jinja environment alone (and the Markdown cache only with Markdown extensions known
+to read nothing but the page); otherwise builds take the plain path. The search split is the
+one exception: material's parser reads nothing but the page's HTML, so it holds for any
+config. `POLICY_FAST_BUILD=0` turns them off. tests/test_build.py checks the output is
 byte-identical to `mkdocs build`.
 """
 from __future__ import annotations
 
 import fnmatch
 import functools
-import json
-import logging
 import os
 import threading
 import types
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from macros import platform
+from macros.mkdocs_glue import fences
+from macros.mkdocs_glue.fences import PINNED
+from macros.mkdocs_glue.page_caches import install_render_cache, install_search_cache
+from macros.mkdocs_glue.plugin import PLUGIN_NAME
 from macros.mkdocs_glue.shared_assets import SHARED_PLUGIN
 from macros.paths import CACHE_DIR
 
-PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0"}
-# On ProperDocs (macros/platform.py) the patched modules are its own: that release too.
-PINNED_ON_PROPERDOCS = {**PINNED, "properdocs": "1.6.7"}
 # Plugins whose hooks neither change the theme's Jinja environment nor add theme files.
-SAFE_PLUGINS = {"search", "material/search", "macros", SHARED_PLUGIN}
-# Markdown extensions whose output depends only on a page's Markdown and the config: no files
-# read, no state kept between pages. A page converted with any other is never cached.
-SAFE_EXTENSIONS = {"attr_list", "def_list", "md_in_html", "admonition", "toc", "tables",
-                   "fenced_code", "footnotes", "sane_lists", "smarty", "abbr", "meta"}
+SAFE_PLUGINS = {"search", "material/search", "macros", PLUGIN_NAME, SHARED_PLUGIN}
 
 _lock = threading.Lock()
 _installed = False
@@ -77,29 +71,26 @@ _theme_files_cache: dict[tuple, list[tuple[str, str]]] = {}
 _git_info: dict | None = None
 _code_cache: dict[tuple, object] = {}
 _yaml_cache: dict[tuple, dict] = {}
-_render_cache: dict[tuple, tuple] = {}
-_search_cache: dict[str, list] = {}
 _CODE_CACHE_MAX = 1024
-_PAGE_CACHE_MAX = 512
 
 
 @functools.cache
 def installed_versions() -> dict[str, str | None]:
-    """The installed versions of the pinned packages (they cannot change while we run)."""
-    found = {}
-    for name in PINNED_ON_PROPERDOCS if platform.name() == "properdocs" else PINNED:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = None
-    return found
+    """The installed versions of the packages the patches are pinned to (on this platform)."""
+    return {name: fences.installed_version(name) for name in fences.pinned()}
+
+
+def switched_on() -> bool:
+    return os.environ.get("POLICY_FAST_BUILD", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 def supported() -> bool:
-    """True when the caches may be used: pinned versions installed and not switched off."""
-    if os.environ.get("POLICY_FAST_BUILD", "1").strip().lower() in ("0", "false", "no", "off"):
-        return False
-    return installed_versions() == (PINNED_ON_PROPERDOCS if platform.name() == "properdocs" else PINNED)
+    """True when every patch may be installed: switched on, and every fence holds."""
+    return switched_on() and not fences.broken(fences.PATCH)
+
+
+def _may(patch: str) -> bool:
+    return fences.holds(fences.PATCH, patch)
 
 
 def config_is_safe(config) -> bool:
@@ -114,9 +105,10 @@ def config_is_safe(config) -> bool:
 
 
 def install() -> bool:
-    """Patch mkdocs and mkdocs-macros once per process; return whether the caches are on."""
+    """Install, once per process, each patch whose fence holds (a warning names any other);
+    return whether the caches are switched on."""
     global _installed
-    if not supported():
+    if not switched_on():
         return False
     with _lock:
         if _installed:
@@ -158,14 +150,17 @@ def install() -> bool:
                 _git_info = plain_git_info()
             return dict(_git_info) if isinstance(_git_info, dict) else _git_info
 
-        Theme.get_env = cached_get_env
-        Files.add_files_from_theme = cached_add_files_from_theme
-        macros_context.get_git_info = cached_git_info
+        if _may("theme-environment"):
+            Theme.get_env = cached_get_env
+        if _may("theme-files"):
+            Files.add_files_from_theme = cached_add_files_from_theme
+        if _may("git-info"):
+            macros_context.get_git_info = cached_git_info
         _install_macros_patches()
-        _install_yaml_cache()
-        _install_theme_list_cache()
-        _install_render_cache()
-        _install_search_cache()
+        for patch, install_it in (("config-yaml", _install_yaml_cache), ("theme-list", _install_theme_list_cache),
+                                  ("page-render", install_render_cache), ("search-split", install_search_cache)):
+            if _may(patch):
+                install_it()
         _installed = True
         return True
 
@@ -259,8 +254,10 @@ def _install_macros_patches() -> None:
         if self.filters:
             macros_util.trace("Config filters:", list(self.filters.keys()))
 
-    macros_plugin.MacrosPlugin.on_config = on_config
-    macros_plugin.MacrosPlugin.on_pre_build = on_pre_build
+    if _may("macros-compile"):
+        macros_plugin.MacrosPlugin.on_config = on_config
+    if _may("macros-pre-build"):
+        macros_plugin.MacrosPlugin.on_pre_build = on_pre_build
 
 
 def _install_yaml_cache() -> None:
@@ -306,119 +303,6 @@ def _install_theme_list_cache() -> None:
 
     get_themes.cache_clear = lambda: None
     utils.get_themes = get_themes
-
-
-class _LogWatch(logging.Handler):
-    """Notices whether anything was logged (INFO or above) while a page was converted."""
-
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.quiet = True
-        # The platform's own logger too: the properdocs command does not pass it on to the root.
-        self.NAMES = tuple(dict.fromkeys(("", "mkdocs", platform.name(), "MARKDOWN")))
-
-    def emit(self, record):
-        self.quiet = False
-
-    def __enter__(self):
-        for name in self.NAMES:
-            logging.getLogger(name).addHandler(self)
-        return self
-
-    def __exit__(self, *exc):
-        for name in self.NAMES:
-            logging.getLogger(name).removeHandler(self)
-
-
-def _files_signature(files) -> str:
-    """What a page's links resolve against: every file's source, destination and inclusion.
-    Computed once a build (pages are converted after the last plugin changed the files)."""
-    import hashlib
-
-    signature = getattr(files, "_policy_signature", None)
-    if signature is None:
-        digest = hashlib.sha256()
-        for file in files:
-            digest.update(f"{file.src_uri}\0{file.dest_uri}\0{file.url}\0{file.inclusion}\n".encode())
-        signature = files._policy_signature = digest.hexdigest()
-    return signature
-
-
-def _render_key(page, config, files) -> tuple | None:
-    from mkdocs.structure import pages
-
-    extensions = config["markdown_extensions"]
-    if type(page) is not pages.Page or not all(isinstance(e, str) and e in SAFE_EXTENSIONS
-                                               for e in extensions):
-        return None             # an extension we have not checked, or a custom page class
-    try:
-        settings = json.dumps([extensions, config["mdx_configs"], config["use_directory_urls"],
-                               repr(config["validation"])], sort_keys=True)
-    except (TypeError, ValueError):
-        return None
-    return (page.markdown, page.file.src_uri, page.file.dest_uri, page.file.url, settings,
-            _files_signature(files), pages.log.getEffectiveLevel())
-
-
-def _install_render_cache() -> None:
-    import copy
-
-    from mkdocs.structure import pages
-
-    plain_render = pages.Page.render
-
-    def render(self, config, files):
-        if not getattr(config.theme, "_policy_cache_ok", False) or self.markdown is None:
-            return plain_render(self, config, files)
-        key = _render_key(self, config, files)
-        if key is None:
-            return plain_render(self, config, files)
-        hit = _render_cache.get(key)
-        if hit is None:
-            with _LogWatch() as watch:
-                plain_render(self, config, files)
-            if watch.quiet:
-                if len(_render_cache) >= _PAGE_CACHE_MAX:
-                    _render_cache.clear()
-                links = {f.src_uri: dict(v) for f, v in (self.links_to_anchors or {}).items()}
-                _render_cache[key] = (self.content, copy.deepcopy(self.toc), self._title_from_render,
-                                      frozenset(self.present_anchor_ids), links)
-            return
-        content, toc, title, anchors, links = hit
-        self.content = content
-        self.toc = copy.deepcopy(toc)
-        self._title_from_render = title
-        self.present_anchor_ids = set(anchors)
-        if pages.log.getEffectiveLevel() > logging.DEBUG:
-            self.links_to_anchors = {files.get_file_from_path(uri): dict(v) for uri, v in links.items()}
-
-    pages.Page.render = render
-
-
-def _install_search_cache() -> None:
-    """material 9.8.1's SearchIndex.add_entry_from_context, with the parse kept by HTML."""
-    from material.plugins.search import plugin as search
-
-    def add_entry_from_context(self, page):
-        options = page.meta.get("search") or {}
-        if options.get("exclude"):
-            return
-        parsed = _search_cache.get(page.content)
-        if parsed is None:
-            parser = search.Parser()
-            parser.feed(page.content)
-            parser.close()
-            parsed = [(s.el, s.depth, s.id, tuple(s.title), tuple(s.text))
-                      for s in parser.data if not s.is_excluded()]
-            if len(_search_cache) >= _PAGE_CACHE_MAX:
-                _search_cache.clear()
-            _search_cache[page.content] = parsed
-        for el, depth, id, title, text in parsed:
-            section = search.Section(el, depth)
-            section.id, section.title, section.text = id, list(title), list(text)
-            self.create_entry_for_section(section, page.toc, page.url, page)
-
-    search.SearchIndex.add_entry_from_context = add_entry_from_context
 
 
 def _list_theme_files(env, config) -> list[tuple[str, str]]:

@@ -19,12 +19,8 @@ from macros.publish.git import BlobWriter, Reader
 from macros.publish.mike_format import VERSIONS_FILE, add_version, aliases_of, dump_versions, load_versions, redirect_page
 from macros.publish.release import RECORD_FILE, Release
 from macros.publish.retention import PRINT_PAGE, Retention, is_kept, retired_page, slim_print_page
+from macros.publish.changes import changes_page
 from macros.publish.version_history import VersionRecord, newest_first, render_history
-
-try:
-    from macros.publish.changes import changes_page
-except ImportError:          # until macros/publish/changes.py lands: no "What changed" pages
-    changes_page = None
 
 
 @dataclass
@@ -126,7 +122,7 @@ def _changes_page(reader: Reader, blobs: BlobWriter, release: Release, raw: dict
     compared print page with print page; the record names that version for the history page."""
     slug, version = release.slug, release.version
     position = order.index(version)
-    if changes_page is None or position + 1 >= len(order) or PRINT_PAGE not in release.site:
+    if position + 1 >= len(order) or PRINT_PAGE not in release.site:
         return
     previous = order[position + 1]
     before = reader.text(f"{slug}/{previous}/{PRINT_PAGE}")

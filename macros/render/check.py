@@ -20,6 +20,7 @@ from macros.school.loader import all_slugs, display_path, load_school, school_pa
 from macros.school.yaml_reader import KEY, field_name
 from macros.paths import DOCS_DIR
 from macros.model.model import Model, load_model
+from macros.school.dates import dates_in
 from macros.school.schema import School
 
 REVIEW_WARNING_DAYS = 30
@@ -98,6 +99,27 @@ def review_notice(school: School, today: dt.date) -> str | None:
     return None
 
 
+def contact_warning(school: School) -> str | None:
+    """A warning when the file gives no way to reach the school (who's who would give none)."""
+    info = school.school
+    if info.email or info.phone or info.office_hours:
+        return None
+    return ("no way to contact the school is given, so the who's who page cannot say how to reach "
+            "the people it names: add email:, phone: or office_hours: under school:")
+
+
+def title_date_warnings(school: School) -> list[tuple[int, str]]:
+    """(row index, warning) for a title-page date that is none of the file's dates: the two
+    would disagree."""
+    d = school.dates
+    known = {(x.start, x.end) for x in (d.ratified, d.reviewed, d.next_review, d.behaviour_policy_reviewed) if x}
+    listed = ", ".join(str(x) for x in (d.ratified, d.reviewed, d.next_review) if x)
+    return [(n, f"'{row.value}' gives the date {date}, which is none of the dates under dates: "
+                f"({listed}); write the same date in both places")
+            for n, row in enumerate(school.title_page.rows or [])
+            for date in dates_in(row.value) if (date.start, date.end) not in known]
+
+
 def links_without_address(school: School, model: Model) -> list[str]:
     """Registry entries the model's text refers to that have no web address for this school."""
     used: set[str] = set()
@@ -131,6 +153,11 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
         notice = review_notice(school, today)
         if notice:
             found("warning", notice, "dates.next_review", ("dates", "next_review"))
+        for n, message in title_date_warnings(school):
+            found("warning", message, f"title_page.rows[{n + 1}].value", ("title_page", "rows", n, "value"))
+        contact = contact_warning(school)
+        if contact:
+            found("warning", contact, "school", ("school",))
         for change in model_changes(school, model):
             current = model.passages[change.passage]
             message = (f"{change_note(change)}, where it reads: "

@@ -20,7 +20,9 @@ from macros.model.edits import Applied, Edits, Effect, apply_edits
 from macros.model.model import Link, Model
 from macros.paths import DOCS_DIR
 from macros.render.account import EditAccount, edit_account
+from macros.render.placeholders import placeholder_problem
 from macros.render.wording import ROLE_NAMES, school_words
+from macros.school.dates import in_one_wording
 from macros.school.schema import Holder, School, Vacancy
 
 VAGUE_LINK_TEXT = {"here", "website", "guidance", "toolkit", "checklist", "link", "this", "click here"}
@@ -114,7 +116,8 @@ class PageContext:
             publication = meta["publication"]
             lines += _definition_list(publication["rows"])
             lines += [f"**{inline_text(publication['notice'])}**", "{: .policy-notice }", ""]
-        rows = ([(r.label, r.value) for r in page.rows] if page.rows is not None
+        # A date in the school's own rows reads as the site words it everywhere else.
+        rows = ([(r.label, in_one_wording(r.value)) for r in page.rows] if page.rows is not None
                 else self.default_rows())
         lines += _definition_list(rows)
         return "\n".join(lines)
@@ -180,9 +183,9 @@ class PageContext:
             return _template(self.section_source(section)).render(
                 **self.variables, holders=self.holders, holder_lines=self.holder_lines,
                 title_block=self.title_block)
-        except TemplateError as error:
-            raise PolicyError(Problem(f"docs/{section}.md", f"a placeholder cannot be filled: {error}; "
-                                      "use only the placeholders AUTHORING.md lists")) from None
+        except (TemplateError, PolicyError) as error:
+            raise PolicyError(placeholder_problem(f"docs/{section}.md", self.section_source(section), error,
+                                                  self.school.source_file or "the school file")) from None
 
     def resolve_links(self, markdown: str) -> str:
         def link(m: re.Match) -> str:

@@ -108,3 +108,33 @@ def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
         raise DateFormatError(f"{_shown(text)} is not a real date: {calendar.month_name[month]} {year} "
                               f"has {last} days; check the day and the month")
     return dt.date(year, month, day)
+
+
+# A date inside other words: a day, month or term with its year, or an ISO date.
+_DATE_PHRASE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4}"
+    r"|(?:autumn|spring|summer)(?: term)?,? \d{4}|[A-Za-z]+,? \d{4})\b", re.IGNORECASE)
+
+
+def dates_in(text: str) -> list[PolicyDate]:
+    """Every date written inside `text` ("by FGB December 2023" holds December 2023)."""
+    found = []
+    for match in _DATE_PHRASE.finditer(text):
+        try:
+            found.append(parse_policy_date(match[0]))
+        except DateFormatError:
+            continue
+    return found
+
+
+def in_one_wording(text: str) -> str:
+    """`text` with every date in it worded as the site words dates ("Sept 2025" → "September 2025").
+
+    The site shows each date in one wording: the one `str(PolicyDate)` gives.
+    """
+    def reword(match: re.Match) -> str:
+        try:
+            return str(parse_policy_date(match[0]))
+        except DateFormatError:
+            return match[0]
+    return _DATE_PHRASE.sub(reword, text)

@@ -148,7 +148,10 @@ class SchoolInfo(Strict):
         "school", description="What the policy calls the setting: school, or centre for a "
                               "short-stay centre.")
     email: Email | None = Field(None, description="Where readers can ask about the policy.")
-    phone: Text | None = None
+    phone: Text | None = Field(None, description="The office's phone number, e.g. 01234 567890.")
+    office_hours: Text | None = Field(
+        None, description="When readers can visit or call the office, e.g. Monday to Friday, "
+                          "8.30am to 4pm.")
     website: Url | None = None
 
 
