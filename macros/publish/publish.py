@@ -109,8 +109,11 @@ def publish(slugs: list[str] | None, *, version: str | None = None, alias: str |
             blobs_dir.mkdir()
             batch, failed = build_batch(todo.slugs, todo.versions, alias, scratch, BlobWriter(repo, blobs_dir),
                                         jobs or os.cpu_count() or 1, now)
-            moved = commit_batch(repo, branch, batch, retention, remote=remote, push=push, now=now,
-                                 scratch=blobs_dir)
+            if not batch.releases:        # nothing built: the branch stays as it is
+                moved = Moved(branch, tip, False)
+            else:
+                moved = commit_batch(repo, branch, batch, retention, remote=remote, push=push,
+                                     now=now, scratch=blobs_dir)
     return PublishResult(branch, moved.commit, moved.changed, moved.pushed_to, batch.releases,
                          todo.current, todo.problems + failed)
 
