@@ -33,3 +33,23 @@ def seed_sites(tmp_path_factory) -> Path:
     assert not failed, "seed schools failed to build:\n" + "\n".join(failed)
     write_landing(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def published_pages(tmp_path_factory) -> Path:
+    """The pages publishing writes beside the versions, rendered as `policy publish` renders
+    them: the pages branch's landing page (index.html) and a school's history page
+    (st-josephs/index.html), for three published versions."""
+    import datetime as dt
+
+    from macros.policy_history import SchoolEntry, render_history, render_pages_landing
+    from version_records import ALL, V3
+
+    out = tmp_path_factory.mktemp("published")
+    today = dt.date(2026, 1, 15)
+    (out / "index.html").write_text(render_pages_landing(
+        [SchoolEntry("st-josephs", "St Joseph's School", V3)], V3.model, today), encoding="utf-8")
+    (out / "st-josephs").mkdir()
+    (out / "st-josephs" / "index.html").write_text(
+        render_history("St Joseph's School", ALL, today), encoding="utf-8")
+    return out

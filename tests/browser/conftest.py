@@ -5,8 +5,13 @@ a browser here. Every test in this folder is marked `browser` (`pytest -m browse
 them, `pytest -m "not browser"` leaves them out).
 
 Visiting a page costs most of the suite's time, so the `audit` fixture visits every page of
-every school once and records what several tests check (axe in both palettes, headings,
-links, sideways scrolling, every request the browser made, script errors).
+every school (and the landing and history pages) once and records what several tests check:
+axe-core at several widths, in both palettes and in forced colours, a keyboard walk through
+every Tab stop at a phone's and a desktop's width, the theme icons' contrast, headings,
+links, sideways scrolling, every request the browser made, script errors.
+
+axe-core and the Nu Html Checker are the npm packages `make test` installs into .cache/node/
+(pinned in the Makefile); axe's own script is loaded into each page.
 """
 from __future__ import annotations
 
@@ -19,10 +24,14 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+NODE_MODULES = PROJECT_DIR / ".cache" / "node" / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+FOCUS_WALK_JS = Path(__file__).with_name("focus_walk.js")
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -30,6 +39,34 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 DESKTOP = {"width": 1280, "height": 900}
 NARROW_WIDTHS = (320, 640)   # 320 px = 1280 px at 400 % zoom; 640 px = 200 % zoom
+
+# How a reader may see a page: the palette material shows (it follows the system's colour
+# scheme; the audit presses material's own switch, as a reader does), and forced colours
+# (Windows high contrast), whose system colours are light or dark.
+MODES = {
+    "light": {"color_scheme": "light", "forced_colors": "none", "palette": "default"},
+    "dark": {"color_scheme": "dark", "forced_colors": "none", "palette": "slate"},
+    "forced": {"color_scheme": "light", "forced_colors": "active", "palette": "default"},
+    "forced dark": {"color_scheme": "dark", "forced_colors": "active", "palette": "slate"},
+}
+# Widths: 320 px (1280 px at 400 % zoom), a phone, a tablet (menu still a drawer, search
+# box in the header), a desktop (both sidebars).
+AXE_WIDTHS = (1280, 768, 375, 320)
+WALK_WIDTHS = (1280, 375)       # a keyboard walk, forwards (Tab) and back (Shift+Tab)
+# axe runs where a width or a mode can change what it finds. On every page: the two layouts
+# (desktop with both sidebars, phone with the menu in a drawer), light. A page's colours do
+# not change with its width, nor its layout with its colours, so the other pairs are run
+# where layout and colour vary most: each school's home page in every width and mode, its
+# print page (all of the policy's text, the longest page) at every width in light and in
+# every mode at 1280 px; the landing and published pages (small) in every width and mode.
+ALL_RUNS = frozenset((width, mode) for width in AXE_WIDTHS for mode in MODES)
+AXE_EVERY_PAGE = frozenset({(1280, "light"), (375, "light")})
+AXE_SCHOOL_PAGES = {
+    "": ALL_RUNS,
+    "print/": frozenset({(width, "light") for width in AXE_WIDTHS} | {(1280, mode) for mode in MODES}),
+}
+WALK_BATCH = 12                 # Tab presses between two looks at whether the walk is done
+WALK_LIMIT = 1200               # Tab stops; a page with more is reported, not walked forever
 
 
 # --- built and served sites ------------------------------------------------------------
@@ -76,14 +113,21 @@ def pages_of(site: Path) -> list[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    published: Path | None = None      # served under /published/
+
     def log_message(self, *args):  # keep pytest's output readable
         pass
 
+    def translate_path(self, path):
+        if self.published and path.startswith("/published/"):
+            return str(self.published / unquote(urlsplit(path).path)[len("/published/"):])
+        return super().translate_path(path)
+
 
 @pytest.fixture(scope="session")
-def sites(seed_sites) -> Sites:
+def sites(seed_sites, published_pages) -> Sites:
     """The seed schools' sites and landing page (built once for the run, tests/conftest.py),
-    served over http."""
+    served over http; the pages branch's landing and history pages under /published/."""
     from macros.loader import load_school, school_path
     from macros.model import load_model
 
@@ -94,8 +138,9 @@ def sites(seed_sites) -> Sites:
     schools = {slug: School(slug, load_school(school_path(slug), model), pages_of(out / slug))
                for slug in slugs}
 
+    handler = type("Handler", (_QuietHandler,), {"published": published_pages})
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(out)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -153,8 +198,11 @@ def page(new_page):
 
 @pytest.fixture(scope="session")
 def axe_script() -> str:
-    from axe_playwright_python.base import AXE_SCRIPT
-    return AXE_SCRIPT
+    """axe-core's own axe.min.js from its npm package (`make test` installs it)."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"axe-core is not installed at {AXE_JS.relative_to(PROJECT_DIR)}: "
+                    "run `make test` (it installs the pinned axe-core with npm)")
+    return AXE_JS.read_text(encoding="utf-8")
 
 
 def run_axe(page, options: dict = AXE_OPTIONS) -> list[dict]:
@@ -176,18 +224,26 @@ def describe_violations(violations: list[dict]) -> str:
 
 @dataclass
 class PageAudit:
-    slug: str
+    slug: str                                                     # "" for a page of no school
     path: str
     url: str
+    kind: str = "school"                                          # school, landing, history
     lang: str = ""
     headings: list[tuple[int, str]] = field(default_factory=list)
-    axe: dict[str, list[dict]] = field(default_factory=dict)      # palette -> violations
-    palette_check: dict[str, str] = field(default_factory=dict)   # palette -> body background
+    axe: dict[str, list[dict]] = field(default_factory=dict)      # "1280 light" -> violations
+    modes: dict[str, dict] = field(default_factory=dict)          # "1280 dark" -> what the page showed
+    icons: dict[str, list[str]] = field(default_factory=dict)     # "375 forced" -> icons too faint
+    walks: dict[str, list[dict]] = field(default_factory=dict)    # "375 Shift+Tab" -> Tab stops
     overflow: dict[int, int] = field(default_factory=dict)        # width -> scrollWidth
     unnamed_links: list[str] = field(default_factory=list)
     placeholder_links: list[str] = field(default_factory=list)
     skip_link: str | None = None
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return {"school": f"{self.slug}/{self.path}", "landing": "landing page",
+                "published": f"published/{self.path}"}[self.kind]
 
 
 @dataclass
@@ -195,6 +251,9 @@ class Audit:
     pages: list[PageAudit]
     requests: list[str]
     seconds: float
+    axe_version: str = ""
+    timings: dict[str, float] = field(default_factory=dict)   # seconds spent on each kind of check
+    plan: object = None                # axe_plan(kind, path)
 
 
 _COLLECT = """() => {
@@ -223,27 +282,71 @@ _COLLECT = """() => {
   };
 }"""
 
-_DARK = """() => {
-  const style = document.createElement('style');
-  style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
-  document.head.append(style);
-  document.body.setAttribute('data-md-color-scheme', 'slate');
-  return getComputedStyle(document.body).backgroundColor;
+# Press material's palette switch until the page shows the scheme asked for (a school page);
+# then report what the page shows, so a test can tell that each mode was really in effect.
+_PALETTE = """(scheme) => {
+  const palette = document.querySelector('[data-md-component="palette"]');
+  if (palette && document.body.dataset.mdColorScheme !== scheme) {
+    const shown = palette.querySelector('label:not([hidden])');
+    if (shown) shown.click();
+  }
+  return {scheme: document.body.dataset.mdColorScheme || null,
+          background: getComputedStyle(document.body).backgroundColor,
+          forced: matchMedia('(forced-colors: active)').matches};
 }"""
+
+
+def _set_mode(page, name: str) -> dict:
+    mode = MODES[name]
+    page.emulate_media(color_scheme=mode["color_scheme"], forced_colors=mode["forced_colors"])
+    shown = page.evaluate(_PALETTE, mode["palette"])
+    if shown["scheme"] not in (None, mode["palette"]):
+        page.wait_for_function("(s) => document.body.dataset.mdColorScheme === s", arg=mode["palette"])
+        shown = page.evaluate(_PALETTE, mode["palette"])
+    return shown
+
+
+def _walk(page, key: str) -> list[dict]:
+    """Press `key` until focus is back where the walk began; every stop as focus_walk.js saw it."""
+    page.evaluate("__focusWalk.start()")
+    for _ in range(WALK_LIMIT // WALK_BATCH):
+        for _ in range(WALK_BATCH):
+            page.keyboard.press(key)
+        if page.evaluate("__focusWalk.state().done"):
+            return page.evaluate("__focusWalk.result()")
+    stops = page.evaluate("__focusWalk.result()")
+    return stops + [{"what": f"(the walk never came back to its start in {WALK_LIMIT} stops)",
+                     "invisible": ["never came back"], "covered": []}]
+
+
+def axe_plan(kind: str, path: str) -> frozenset[tuple[int, str]]:
+    """The (width, mode) pairs axe runs in on a page (see AXE_EVERY_PAGE)."""
+    if kind != "school":
+        return ALL_RUNS
+    return AXE_SCHOOL_PAGES.get(path, AXE_EVERY_PAGE)
+
+
+def _axe_runs(record: PageAudit, width: int) -> list[str]:
+    plan = axe_plan(record.kind, record.path)
+    return [name for name in MODES if (width, name) in plan]
 
 
 @pytest.fixture(scope="session")
 def audit(sites, browser, axe_script) -> Audit:
-    """Visit every page of every school once, at 1280 px, and record what the tests check.
+    """Visit every page of every school once (and the landing page and the published landing
+    and history pages), and record what the tests check.
 
-    On each page: axe (WCAG 2.0/2.1/2.2 A and AA) in the light palette, then in the dark
-    palette (slate, as material sets it for a reader whose system is in dark mode), the
-    headings, the page language, links without a name, the skip link, and the page's width
-    at 320 and 640 px. Every request the browser makes is recorded.
+    On each page: the headings, the page language, links without a name, the skip link; at
+    1280 and 375 px a keyboard walk forwards and back through every Tab stop; axe (WCAG
+    2.0/2.1/2.2 A and AA) and the icons' contrast at the widths and in the modes listed
+    above; the page's width at 320 and 640 px. Every request the browser makes is recorded.
+    Transitions are off (reduced motion), so nothing is measured halfway through a change.
     """
     started = time.perf_counter()
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light", locale="en-GB")
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light", locale="en-GB",
+                                  reduced_motion="reduce")
     context.add_init_script(axe_script)
+    context.add_init_script(FOCUS_WALK_JS.read_text(encoding="utf-8"))
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     page = context.new_page()
@@ -251,34 +354,57 @@ def audit(sites, browser, axe_script) -> Audit:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     results = []
-    targets = [(slug, path, sites.url(slug, path)) for slug, path in sites.all_pages()]
-    targets.append(("", "", sites.base))        # the landing page listing the schools
+    timings = {"load": 0.0, "walk": 0.0, "axe": 0.0, "other": 0.0}
+
+    def timed(kind, started):
+        timings[kind] += time.perf_counter() - started
+
+    targets = [PageAudit(slug, path, sites.url(slug, path)) for slug, path in sites.all_pages()]
+    targets.append(PageAudit("", "", sites.base, kind="landing"))
+    targets += [PageAudit("", path, f"{sites.base}published/{path}", kind="published")
+                for path in ("", "st-josephs/")]
     try:
-        for slug, path, url in targets:
+        for record in targets:
             errors.clear()
-            record = PageAudit(slug, path, url)
-            response = page.goto(url, wait_until="load")
-            assert response and response.ok, f"{url}: HTTP {response and response.status}"
-            page.wait_for_function("typeof axe !== 'undefined'")
+            clock = time.perf_counter()
+            page.set_viewport_size(DESKTOP)
+            page.emulate_media(color_scheme="light", forced_colors="none")
+            response = page.goto(record.url, wait_until="load")
+            assert response and response.ok, f"{record.url}: HTTP {response and response.status}"
+            page.wait_for_function("typeof axe !== 'undefined' && typeof __focusWalk !== 'undefined'")
+            timed("load", clock)
             facts = page.evaluate(_COLLECT)
             record.lang, record.skip_link = facts["lang"], facts["skip"]
             record.headings = [tuple(h) for h in facts["headings"]]
             record.unnamed_links, record.placeholder_links = facts["unnamed"], facts["placeholder"]
-            record.palette_check["light"] = page.evaluate("getComputedStyle(document.body).backgroundColor")
-            record.axe["light"] = run_axe(page)
-            if slug:                                 # the landing page has one palette per system
-                record.palette_check["dark"] = page.evaluate(_DARK)
-                record.axe["dark"] = run_axe(page)
+            for width in AXE_WIDTHS:
+                page.set_viewport_size({"width": width, "height": 800 if width < 1280 else 900})
+                if width in WALK_WIDTHS:
+                    _set_mode(page, "light")
+                    clock = time.perf_counter()
+                    for key in ("Tab", "Shift+Tab"):
+                        record.walks[f"{width} {key}"] = _walk(page, key)
+                    timed("walk", clock)
+                for name in _axe_runs(record, width):
+                    run = f"{width} {name}"
+                    clock = time.perf_counter()
+                    record.modes[run] = _set_mode(page, name)
+                    record.icons[run] = page.evaluate("__iconContrast()")
+                    timed("other", clock)
+                    clock = time.perf_counter()
+                    record.axe[run] = run_axe(page)
+                    timed("axe", clock)
             for width in NARROW_WIDTHS:
                 page.set_viewport_size({"width": width, "height": 800})
                 record.overflow[width] = page.evaluate(
                     "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            page.set_viewport_size(DESKTOP)
+            _set_mode(page, "light")
             record.errors = list(errors)
             results.append(record)
+        version = page.evaluate("axe.version")
     finally:
         context.close()
-    return Audit(results, requests, time.perf_counter() - started)
+    return Audit(results, requests, time.perf_counter() - started, version, timings, axe_plan)
 
 
 def open_search(page) -> None:

@@ -1,0 +1,133 @@
+// Loaded into every page the audit visits (tests/browser/conftest.py). A keyboard walk
+// presses Tab (or Shift+Tab) again and again; on each key's release, after the browser has
+// moved focus and scrolled it into view, this records where focus is and whether a reader
+// can see it: inside the viewport and any box that clips it, not zero-sized, not faded out
+// (opacity of it or an ancestor), not hidden (visibility), and not covered by something
+// else (the sticky header, "Back to top"), found with elementFromPoint at its centre and
+// near its top. A walk ends when focus comes back to where it started.
+//
+// iconContrast() measures every theme icon drawn by policy.css against what is behind it
+// (non-text contrast, WCAG 1.4.11), which axe does not check.
+(() => {
+  const describe = (el) => {
+    const text = (el.getAttribute("aria-label") || el.textContent || "").trim().replace(/\s+/g, " ");
+    return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (el.classList.length ? "." + [...el.classList].filter((c) => c !== "focus-visible").join(".") : "") +
+      (text ? ' "' + text.slice(0, 40) + '"' : "");
+  };
+
+  // A visually hidden radio button (material's palette switch) shows its focus on the label
+  // that is shown (policy.css): that label is what the reader sees.
+  const shownFor = (el) => {
+    if (el.matches("input.md-option")) {
+      const label = el.closest('[data-md-component="palette"]').querySelector("label:not([hidden])");
+      if (label) return label;
+    }
+    return el;
+  };
+
+  const check = (focused) => {
+    const el = shownFor(focused);
+    const vw = document.documentElement.clientWidth, vh = window.innerHeight;
+    const r = el.getBoundingClientRect();
+    const invisible = [];
+    if (r.width < 1 || r.height < 1) invisible.push("zero size");
+    let top = r.top, left = r.left, bottom = r.bottom, right = r.right;
+    for (let a = el.parentElement; a && a !== document.documentElement && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX !== "visible" || s.overflowY !== "visible") {
+        const ar = a.getBoundingClientRect();
+        if (s.overflowX !== "visible") { left = Math.max(left, ar.left); right = Math.min(right, ar.right); }
+        if (s.overflowY !== "visible") { top = Math.max(top, ar.top); bottom = Math.min(bottom, ar.bottom); }
+      }
+    }
+    const fits = r.height <= vh && r.width <= vw;
+    const seenWidth = Math.min(right, vw) - Math.max(left, 0), seenHeight = Math.min(bottom, vh) - Math.max(top, 0);
+    if (fits ? (seenWidth < r.width - 1 || seenHeight < r.height - 1) : (seenWidth < 1 || seenHeight < 1)) {
+      invisible.push("outside the viewport at " + [r.left, r.top, r.width, r.height].map(Math.round).join(","));
+    }
+    for (let a = el; a; a = a.parentElement) {
+      const opacity = parseFloat(getComputedStyle(a).opacity);
+      if (opacity < 0.1) { invisible.push("opacity " + opacity + (a === el ? "" : " on " + describe(a))); break; }
+    }
+    const visibility = getComputedStyle(el).visibility;
+    if (visibility !== "visible") invisible.push("visibility " + visibility);
+    const covered = [];
+    if (!invisible.length) {
+      const x = (Math.max(left, 0) + Math.min(right, vw)) / 2;
+      const ys = [(Math.max(top, 0) + Math.min(bottom, vh)) / 2, Math.max(top, 0) + 2];
+      for (const y of ys) {
+        const hit = document.elementFromPoint(x, y);
+        if (hit && !el.contains(hit) && !hit.contains(el)) {
+          const header = hit.closest(".md-header");
+          covered.push((header && !header.contains(el) ? "the header: " : "") + describe(hit) + " at y=" + Math.round(y));
+          break;
+        }
+      }
+    }
+    return { what: describe(focused), invisible, covered };
+  };
+
+  // A walk is done when focus is back on its first stop, or, once it has passed the end of
+  // the document, on any stop it has already seen (its first stop may be gone: "Back to top"
+  // hides as the page scrolls down).
+  const walk = { stops: [], done: false, first: null, seen: new Set(), wrapped: false };
+  window.__focusWalk = {
+    start() {
+      walk.stops = []; walk.done = false; walk.first = null; walk.seen = new Set(); walk.wrapped = false;
+    },
+    state() {
+      return { count: walk.stops.length, done: walk.done };
+    },
+    result() {
+      return walk.stops;
+    },
+  };
+  window.addEventListener("keyup", (event) => {
+    if (event.key !== "Tab" || walk.done) return;
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) {
+      walk.wrapped = walk.stops.length > 0;
+      return;
+    }
+    if (el === walk.first || (walk.wrapped && walk.seen.has(el))) { walk.done = true; return; }
+    if (!walk.first) walk.first = el;
+    walk.seen.add(el);
+    walk.stops.push(check(el));
+  }, true);
+
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const parse = (color) => {
+    const m = color.match(/[\d.]+/g);
+    return m ? { rgb: m.slice(0, 3).map(Number), alpha: m.length > 3 ? Number(m[3]) : 1 } : null;
+  };
+  const backdrop = (el) => {
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const c = parse(getComputedStyle(a).backgroundColor);
+      if (c && c.alpha > 0.5) return c.rgb;
+    }
+    return parse(getComputedStyle(document.documentElement).backgroundColor || "rgb(255,255,255)").rgb;
+  };
+  window.__iconContrast = () => {
+    const low = [];
+    for (const svg of document.querySelectorAll('svg[class^="pi-"]')) {
+      const r = svg.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1 || getComputedStyle(svg).visibility !== "visible") continue;
+      let faded = false;
+      for (let a = svg; a && !faded; a = a.parentElement) faded = parseFloat(getComputedStyle(a).opacity) < 0.1;
+      if (faded) continue;
+      const fg = parse(getComputedStyle(svg).backgroundColor);
+      const bg = backdrop(svg);
+      const [a, b] = [luminance(fg.rgb), luminance(bg)].sort((x, y) => y - x);
+      const ratio = fg.alpha < 0.1 ? 1 : (a + 0.05) / (b + 0.05);
+      if (ratio < 3) {
+        const control = svg.closest("a, button, label") || svg;
+        low.push(describe(control) + ": icon " + svg.getAttribute("class") + " " + ratio.toFixed(2) + ":1");
+      }
+    }
+    return low;
+  };
+})();
