@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from macros.build import build_many
 from macros.landing import write_landing
+from macros.model import MKDOCS_YML, PROJECT_DIR
 
 SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
+HOOKS = Path(__file__).parent / "hooks"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -53,3 +56,22 @@ def published_pages(tmp_path_factory) -> Path:
     (out / "st-josephs" / "index.html").write_text(
         render_history("St Joseph's School", ALL, today), encoding="utf-8")
     return out
+
+
+@pytest.fixture
+def config_with_hook():
+    """mkdocs.yml with one more hooks file from tests/hooks/, as a file beside it."""
+    made = []
+
+    def make(hook: str) -> Path:
+        text = MKDOCS_YML.read_text(encoding="utf-8")
+        text = text.replace("\nhooks:\n", f"\nhooks:\n  - {HOOKS / hook}\n", 1)
+        handle, name = tempfile.mkstemp(prefix=".mkdocs-test-", suffix=".yml", dir=PROJECT_DIR)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        made.append(Path(name))
+        return Path(name)
+
+    yield make
+    for path in made:
+        path.unlink(missing_ok=True)

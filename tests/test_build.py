@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import material
@@ -25,7 +24,6 @@ from macros.model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SEED = SCHOOLS_DIR / "st-josephs.yml"
 SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
-HOOKS = Path(__file__).parent / "hooks"
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -107,25 +105,6 @@ def test_seed_schools_are_the_same_with_and_without_the_build_caches(tmp_path):
         assert sorted(with_caches) == sorted(without), folder
         different = [name for name in with_caches if with_caches[name] != without[name]]
         assert not different, f"{folder}: differ without the caches: {different}"
-
-
-@pytest.fixture
-def config_with_hook():
-    """mkdocs.yml with one more hooks file from tests/hooks/, as a file beside it."""
-    made = []
-
-    def make(hook: str) -> Path:
-        text = MKDOCS_YML.read_text(encoding="utf-8")
-        text = text.replace("\nhooks:\n", f"\nhooks:\n  - {HOOKS / hook}\n", 1)
-        handle, name = tempfile.mkstemp(prefix=".mkdocs-test-", suffix=".yml", dir=PROJECT_DIR)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        made.append(Path(name))
-        return Path(name)
-
-    yield make
-    for path in made:
-        path.unlink(missing_ok=True)
 
 
 def test_a_page_may_link_to_a_shared_asset(tmp_path, config_with_hook):
