@@ -95,9 +95,16 @@
       if (toggle.checked && next && next !== button && !drawer.contains(next)) toggle.click();
     });
     // A section's sub-menu in the drawer has a title that goes back up a level: a label only
-    // the pointer reached. Tab reaches it; Enter presses it (material's handler for labels).
+    // the pointer reached. Tab reaches it; Enter presses it (material's handler for labels);
+    // focus then goes to the section's own entry in the menu it went back to.
     drawer.querySelectorAll('.md-nav .md-nav .md-nav__title[for^="__nav"]').forEach(function (title) {
+      var section = document.getElementById(title.htmlFor);
+      var entry = document.getElementById(title.htmlFor + "_label");
       title.setAttribute("tabindex", "0");
+      if (!section || !entry) return;
+      section.addEventListener("change", function () {
+        if (!section.checked && document.activeElement === title) entry.focus();
+      });
     });
   }
 

@@ -71,20 +71,13 @@
   // A walk is done when focus is back on its first stop, or, once it has passed the end of
   // the document, on any stop it has already seen (its first stop may be gone: "Back to top"
   // hides as the page scrolls down).
-  const walk = { stops: [], done: false, first: null, seen: new Set(), wrapped: false };
-  window.__focusWalk = {
-    start() {
-      walk.stops = []; walk.done = false; walk.first = null; walk.seen = new Set(); walk.wrapped = false;
-    },
-    state() {
-      return { count: walk.stops.length, done: walk.done };
-    },
-    result() {
-      return walk.stops;
-    },
-  };
-  window.addEventListener("keyup", (event) => {
-    if (event.key !== "Tab" || walk.done) return;
+  //
+  // A fast walk records each stop as the key is released. A settled walk (the audit's second
+  // look at a walk that found a problem) leaves the recording to record(), called once the
+  // page has had two frames and a moment to react to the move (material's sidebars and "Back
+  // to top" follow scrolling a frame later): what a reader sees once focus has moved.
+  const walk = { stops: [], done: false, first: null, seen: new Set(), wrapped: false, settled: false };
+  const record = () => {
     const el = document.activeElement;
     if (!el || el === document.body || el === document.documentElement) {
       walk.wrapped = walk.stops.length > 0;
@@ -94,6 +87,30 @@
     if (!walk.first) walk.first = el;
     walk.seen.add(el);
     walk.stops.push(check(el));
+  };
+  window.__focusWalk = {
+    start(settled = false) {
+      walk.stops = []; walk.done = false; walk.first = null; walk.seen = new Set(); walk.wrapped = false;
+      walk.settled = settled;
+    },
+    record() {
+      return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() =>
+        setTimeout(() => { if (!walk.done) record(); resolve(walk.done); }, 50))));
+    },
+    state() {
+      return { count: walk.stops.length, done: walk.done };
+    },
+    result() {
+      return walk.stops;
+    },
+  };
+  // Where focus is now, as a walk would record it (null when nothing has focus).
+  window.__focusCheck = () => {
+    const el = document.activeElement;
+    return !el || el === document.body ? null : check(el);
+  };
+  window.addEventListener("keyup", (event) => {
+    if (event.key === "Tab" && !walk.done && !walk.settled) record();
   }, true);
 
   const luminance = (rgb) => {

@@ -83,6 +83,9 @@ def _stops(audit):
 
 def test_the_keyboard_walk_reaches_every_page_s_controls(audit):
     for record in audit.pages:
+        planned = {f"{width} {key}" for width in (1280, 375)
+                   for key in audit.walk_plan(record.kind, record.path, width)}
+        assert {"1280 Tab", "375 Tab", "375 Shift+Tab"} <= planned == set(record.walks), _where(record)
         for walk, stops in record.walks.items():
             assert len(stops) >= (3 if record.kind == "school" else 1), f"{_where(record)} [{walk}]: {stops}"
     counts = {}
