@@ -10,7 +10,8 @@
  *
  * Search: the box is out of the Tab order while the full-screen search of a narrow screen is
  * closed (Tab reaching it would open search); with search open, Tab moves on to the results
- * (material closes search on Tab) and leaving search closes it; Esc closes search and puts
+ * (material closes search on Tab, and leaves its results to the arrow keys) and leaving
+ * search closes it; Esc closes search and puts
  * focus back on the search button (on a wide screen the box is the button: focus stays in
  * it, and typing there opens search again). The count of results is a live region
  * (overrides/partials/search.html).
@@ -133,9 +134,12 @@
         if (button && shown(button)) {
           toggle.click();
           button.focus();
+        } else if (document.activeElement === query) {
+          toggle.click();
         } else {
-          query.focus();                  // before closing, or material would reopen search
-          if (toggle.checked) toggle.click();
+          // material opens search when the box takes focus (a moment later): close after it
+          query.focus();
+          setTimeout(function () { if (toggle.checked) toggle.click(); }, 20);
         }
       }
     }, true);
@@ -146,6 +150,15 @@
     query.addEventListener("input", function () {
       if (!toggle.checked) toggle.click();
     });
+    // material writes the results out of the Tab order (tabindex="-1": arrow keys only).
+    var list = dialog.querySelector(".md-search-result__list");
+    if (list && window.MutationObserver) {
+      new MutationObserver(function () {
+        list.querySelectorAll('a[tabindex="-1"], summary[tabindex="-1"]').forEach(function (result) {
+          result.removeAttribute("tabindex");
+        });
+      }).observe(list, { childList: true, subtree: true });
+    }
   }
 
   keyboardButtons();

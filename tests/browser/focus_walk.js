@@ -32,18 +32,27 @@
     const r = el.getBoundingClientRect();
     const invisible = [];
     if (r.width < 1 || r.height < 1) invisible.push("zero size");
-    let top = r.top, left = r.left, bottom = r.bottom, right = r.right;
+    // Clipped by the viewport and by the ancestors whose overflow can clip it (an absolutely
+    // positioned box escapes those between it and its containing block, the nearest
+    // positioned ancestor). It must show whole, or as much of it as the clipping box can.
+    let clipTop = 0, clipLeft = 0, clipBottom = vh, clipRight = vw;
+    let position = getComputedStyle(el).position;
     for (let a = el.parentElement; a && a !== document.documentElement && a !== document.body; a = a.parentElement) {
       const s = getComputedStyle(a);
+      const contains = position === "fixed" ? s.transform !== "none"
+        : position === "absolute" ? s.position !== "static" || s.transform !== "none" : true;
+      if (!contains) continue;
+      position = s.position;
       if (s.overflowX !== "visible" || s.overflowY !== "visible") {
         const ar = a.getBoundingClientRect();
-        if (s.overflowX !== "visible") { left = Math.max(left, ar.left); right = Math.min(right, ar.right); }
-        if (s.overflowY !== "visible") { top = Math.max(top, ar.top); bottom = Math.min(bottom, ar.bottom); }
+        if (s.overflowX !== "visible") { clipLeft = Math.max(clipLeft, ar.left); clipRight = Math.min(clipRight, ar.right); }
+        if (s.overflowY !== "visible") { clipTop = Math.max(clipTop, ar.top); clipBottom = Math.min(clipBottom, ar.bottom); }
       }
     }
-    const fits = r.height <= vh && r.width <= vw;
-    const seenWidth = Math.min(right, vw) - Math.max(left, 0), seenHeight = Math.min(bottom, vh) - Math.max(top, 0);
-    if (fits ? (seenWidth < r.width - 1 || seenHeight < r.height - 1) : (seenWidth < 1 || seenHeight < 1)) {
+    const top = Math.max(r.top, clipTop), bottom = Math.min(r.bottom, clipBottom);
+    const left = Math.max(r.left, clipLeft), right = Math.min(r.right, clipRight);
+    const needWidth = Math.min(r.width, clipRight - clipLeft), needHeight = Math.min(r.height, clipBottom - clipTop);
+    if (right - left < needWidth - 1 || bottom - top < needHeight - 1 || needWidth < 1 || needHeight < 1) {
       invisible.push("outside the viewport at " + [r.left, r.top, r.width, r.height].map(Math.round).join(","));
     }
     for (let a = el; a; a = a.parentElement) {
@@ -54,8 +63,8 @@
     if (visibility !== "visible") invisible.push("visibility " + visibility);
     const covered = [];
     if (!invisible.length) {
-      const x = (Math.max(left, 0) + Math.min(right, vw)) / 2;
-      const ys = [(Math.max(top, 0) + Math.min(bottom, vh)) / 2, Math.max(top, 0) + 2];
+      const x = (left + right) / 2;
+      const ys = [(top + bottom) / 2, top + 2];
       for (const y of ys) {
         const hit = document.elementFromPoint(x, y);
         if (hit && !el.contains(hit) && !hit.contains(el)) {

@@ -24,6 +24,12 @@ def desktop(new_page, focus_walk_script):
     return page
 
 
+def _seen(page) -> dict | None:
+    """Where focus is, as a reader sees it once the menu or search has finished moving."""
+    page.wait_for_function("document.getAnimations().length === 0", timeout=5_000)
+    return page.evaluate("__focusCheck()")
+
+
 def _focused(page) -> str:
     return page.evaluate("(() => { const e = document.activeElement; return e ? e.outerHTML.slice(0, 120) : ''; })()")
 
@@ -49,7 +55,7 @@ def test_the_menu_button_says_the_menu_is_open_and_moves_focus_into_it(sites, ph
     assert button.get_attribute("aria-label") == "Menu"
     _open_menu(phone)
     assert button.get_attribute("aria-expanded") == "true"
-    stop = phone.evaluate("__focusCheck()")
+    stop = _seen(phone)
     assert not stop["invisible"] and not stop["covered"], stop
 
 
@@ -68,12 +74,12 @@ def test_every_stop_in_the_open_menu_is_visible_and_leaving_it_closes_it(sites, 
     """On an appendix page the menu opens on the Appendices sub-menu, over the main menu."""
     phone.goto(sites.url("westfield", path))
     _open_menu(phone)
-    stops = [phone.evaluate("__focusCheck()")]
+    stops = [_seen(phone)]
     for _ in range(60):
         phone.keyboard.press("Tab")
         if not phone.evaluate(IN_DRAWER):
             break
-        stops.append(phone.evaluate("__focusCheck()"))
+        stops.append(_seen(phone))
     else:
         raise AssertionError("Tab never left the menu")
     bad = [stop for stop in stops if stop["invisible"] or stop["covered"]]
@@ -91,7 +97,7 @@ def test_a_sub_menu_s_title_takes_the_keyboard_back_to_the_main_menu(sites, phon
     phone.wait_for_function("document.activeElement.matches('label.md-nav__link[id$=\"_label\"]')")
     assert phone.evaluate("document.activeElement.textContent.trim()") == "Appendices"
     _tab_to(phone, "a.md-nav__link[href='../whos-who/']", limit=20, key="Shift+Tab")
-    stop = phone.evaluate("__focusCheck()")
+    stop = _seen(phone)
     assert not stop["invisible"] and not stop["covered"], stop
 
 
@@ -109,10 +115,11 @@ def test_tab_from_the_search_box_moves_through_the_results(sites, desktop, searc
     stops = []
     for _ in range(3):
         desktop.keyboard.press("Tab")
-        stops.append(desktop.evaluate("__focusCheck()"))
+        stops.append(_seen(desktop))
     assert desktop.evaluate("document.getElementById('__search').checked"), "Tab closed search"
     assert desktop.evaluate("document.activeElement.matches('.md-search-result__link')"), _focused(desktop)
-    assert all(not s["invisible"] and not s["covered"] for s in stops), stops
+    bad = [s for s in stops if s["invisible"] or s["covered"]]
+    assert not bad, bad
 
 
 def test_leaving_the_results_with_the_keyboard_closes_search(sites, desktop, search):
@@ -120,7 +127,7 @@ def test_leaving_the_results_with_the_keyboard_closes_search(sites, desktop, sea
     search(desktop, "exclusion")
     desktop.keyboard.press("Shift+Tab")
     assert not desktop.evaluate("document.getElementById('__search').checked")
-    stop = desktop.evaluate("__focusCheck()")
+    stop = _seen(desktop)
     assert not stop["invisible"] and not stop["covered"], stop
 
 
@@ -129,7 +136,9 @@ def test_escape_on_a_desktop_closes_search_and_leaves_focus_in_the_box(sites, de
     search(desktop, "exclusion")
     desktop.keyboard.press("Tab")
     desktop.keyboard.press("Escape")
-    assert not desktop.evaluate("document.getElementById('__search').checked")
+    desktop.wait_for_function("!document.getElementById('__search').checked", timeout=2_000)
+    desktop.wait_for_timeout(100)                   # and it stays closed
+    assert not desktop.evaluate("document.getElementById('__search').checked"), "search opened again"
     assert desktop.evaluate("document.activeElement.matches('input.md-search__input')"), _focused(desktop)
     desktop.keyboard.type("s", delay=20)
     assert desktop.evaluate("document.getElementById('__search').checked"), "typing did not reopen search"
@@ -172,7 +181,7 @@ def test_back_to_top_takes_focus_only_while_shown_and_never_covers_the_focus(sit
         phone.keyboard.press("Shift+Tab")
         phone.wait_for_timeout(350)                 # material shows the button after a scroll up
         shown += top.get_attribute("hidden") is None
-        stops.append(phone.evaluate("__focusCheck()"))
+        stops.append(_seen(phone))
     assert shown, "Back to top never showed while walking up the page"
     bad = [s for s in stops if s and (s["invisible"] or s["covered"])]
     assert not bad, bad
