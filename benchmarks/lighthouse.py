@@ -2,9 +2,9 @@
 
     make lighthouse          (or: .venv/bin/python benchmarks/lighthouse.py --lighthouse CLI [--school SLUG])
 
-Builds the school as `make site` does, serves it on 127.0.0.1 and runs npm `lighthouse`
-(pinned in the Makefile) against Debian's chromium with Lighthouse's default mobile settings
-(simulated slow 4G and a mid-range phone's CPU). Prints each page's scores and exits 1 when
+Builds the school as `make site` does, serves it on 127.0.0.1 (gzip, as GitHub Pages serves
+it) and runs npm `lighthouse` (pinned in the Makefile) against Debian's chromium with
+Lighthouse's default mobile settings (simulated slow 4G and a mid-range phone's CPU). Prints each page's scores and exits 1 when
 a page misses the targets: performance at least 0.95, accessibility 1.0. Lighthouse's scores
 vary a little from run to run and with the machine's load: run it on a quiet machine.
 Not run by the tests.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -30,9 +31,32 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 TARGETS = {"performance": 0.95, "accessibility": 1.0}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as GitHub Pages does: text files gzip-compressed for a browser that
+    accepts it (Python's own server sends them uncompressed, which no reader ever gets)."""
+
+    COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
     def log_message(self, *args):
         pass
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().do_GET()          # the redirect to the folder's address
+            path = path / "index.html"
+        if (not path.name.endswith(self.COMPRESSED) or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def _pages(site: Path) -> dict[str, str]:
@@ -72,7 +96,7 @@ def main() -> int:
             print(f"error: {result.message}", file=sys.stderr)
             return 1
         server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+            ("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(out)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/{args.school}/"
         missed = []

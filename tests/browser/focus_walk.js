@@ -82,9 +82,9 @@
   // hides as the page scrolls down).
   //
   // A fast walk records each stop as the key is released. A settled walk (the audit's second
-  // look at a walk that found a problem) leaves the recording to record(), called once the
-  // page has had two frames and a moment to react to the move (material's sidebars and "Back
-  // to top" follow scrolling a frame later): what a reader sees once focus has moved.
+  // look at a walk that found a problem) leaves the recording to record(), which waits until
+  // the page has finished reacting to the move (material's sidebars and "Back to top" follow
+  // scrolling a frame or more later): what a reader sees once focus has moved.
   const walk = { stops: [], done: false, first: null, seen: new Set(), wrapped: false, settled: false };
   const record = () => {
     const el = document.activeElement;
@@ -102,9 +102,25 @@
       walk.stops = []; walk.done = false; walk.first = null; walk.seen = new Set(); walk.wrapped = false;
       walk.settled = settled;
     },
-    record() {
-      return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() =>
-        setTimeout(() => { if (!walk.done) record(); resolve(walk.done); }, 50))));
+    // Records once where focus is has stopped moving: the same box two looks running, two
+    // frames and 50 ms apart (at most 20 looks).
+    async record() {
+      const settle = () => new Promise((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50))));
+      const box = () => {
+        const el = document.activeElement;
+        const r = el ? el.getBoundingClientRect() : { top: 0, left: 0, width: 0, height: 0 };
+        return [r.top, r.left, r.width, r.height].map(Math.round).join(",");
+      };
+      let before = box();
+      for (let look = 0; look < 20; look++) {
+        await settle();
+        const now = box();
+        if (now === before) break;
+        before = now;
+      }
+      if (!walk.done) record();
+      return walk.done;
     },
     state() {
       return { count: walk.stops.length, done: walk.done };
