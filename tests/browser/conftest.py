@@ -446,12 +446,13 @@ def audit(sites, browser, axe_script) -> Audit:
 
 
 def open_search(page) -> None:
-    """Focus the search box the way a reader does: click it (desktop) or press the button."""
-    box = page.locator("input.md-search__input")
-    if box.is_visible():
-        box.click()
+    """Focus the search box the way a reader does: press the search button (a narrow screen)
+    or click the box (a wide one, where there is no button)."""
+    button = page.locator('label.md-header__button[for="__search"]')
+    if button.is_visible():
+        button.click()
     else:
-        page.locator('label.md-header__button[for="__search"]').click()
+        page.locator("input.md-search__input").click()
     page.wait_for_function("document.activeElement && document.activeElement.matches('input.md-search__input')")
 
 

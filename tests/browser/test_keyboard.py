@@ -185,3 +185,23 @@ def test_back_to_top_takes_focus_only_while_shown_and_never_covers_the_focus(sit
     assert shown, "Back to top never showed while walking up the page"
     bad = [s for s in stops if s and (s["invisible"] or s["covered"])]
     assert not bad, bad
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_open_menu_and_search_results_have_no_axe_violations(sites, new_page, axe_script, axe_run,
+                                                                 axe_report, search, scheme):
+    """What the audit of every page does not open: the menu on a phone, and search's results
+    on a phone and on a desktop."""
+    failures = []
+    for size in (PHONE, {"width": 1280, "height": 900}):
+        page = new_page(color_scheme=scheme, reduced_motion="reduce", **size)
+        page.context.add_init_script(axe_script)
+        page.goto(sites.url("westfield", "appendix-2/"))
+        if size is PHONE:
+            page.locator("button.policy-menu-button").click()
+            page.wait_for_function(IN_DRAWER)
+            failures += [f"menu at {size['width']} px: {axe_report(v)}" for v in [axe_run(page)] if v]
+            page.keyboard.press("Escape")
+        search(page, "exclusion")
+        failures += [f"search at {size['width']} px: {axe_report(v)}" for v in [axe_run(page)] if v]
+    assert not failures, "\n".join(failures)
