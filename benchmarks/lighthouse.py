@@ -78,6 +78,20 @@ def _lighthouse(cli: Path, url: str, report: Path) -> dict[str, float]:
     scores.update({metric: audits[metric]["numericValue"] for metric in
                    ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
                     "cumulative-layout-shift", "speed-index")})
+    # What cost points: each failed audit of the scored categories, with the elements at fault.
+    notes = []
+    for name in CATEGORIES:
+        for ref in result["categories"][name]["auditRefs"]:
+            audit = audits[ref["id"]]
+            if ref.get("weight") and audit.get("score") is not None and audit["score"] < 0.9:
+                items = (audit.get("details") or {}).get("items") or []
+                where = [str((item.get("node") or {}).get("selector") or item.get("url") or "")
+                         for item in items[:3]]
+                notes.append(f"{name}: {ref['id']} ({audit['score']:.2f}) {' | '.join(w for w in where if w)}")
+    shifts = (audits.get("layout-shifts", {}).get("details") or {}).get("items") or []
+    notes += [f"layout shift {item.get('score', 0):.3f}: {(item.get('node') or {}).get('selector', '')}"
+              for item in shifts[:3]]
+    scores["notes"] = notes
     return scores
 
 
@@ -111,6 +125,8 @@ def main() -> int:
                       f"{scores['seo']:>5.2f} {scores['first-contentful-paint']:>7.0f} "
                       f"{scores['largest-contentful-paint']:>7.0f} {scores['total-blocking-time']:>7.0f} "
                       f"{scores['cumulative-layout-shift']:>6.3f} {scores['speed-index']:>7.0f}")
+                for note in scores["notes"]:
+                    print(f"      {note}")
                 missed += [f"{name} {category} {scores[category]:.2f} < {target}"
                            for category, target in TARGETS.items() if scores[category] < target]
         finally:

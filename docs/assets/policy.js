@@ -1,20 +1,18 @@
 /* Policy sites: small accessibility fixes to the theme's behaviour.
  *
- * On a phone (or zoomed in) the header's search button is a <label>, which the keyboard
- * cannot reach: it becomes a button that Tab reaches and Enter or Space presses.
- *
- * The menu button (overrides/partials/header.html) is a real button: it presses material's
+ * The header's menu and search buttons (overrides/partials/header.html) are buttons where
+ * material has labels, which the keyboard cannot reach. The menu button presses material's
  * drawer checkbox, says whether the menu is open (aria-expanded), moves focus into the menu
  * when it opens, and Esc closes the menu and puts focus back on the button. Focus leaving
  * the open menu closes it (the page under it is covered).
  *
- * Search: the box is out of the Tab order while the full-screen search of a narrow screen is
+ * Search: the search button opens search and puts focus in the box, as material's label
+ * does. The box is out of the Tab order while the full-screen search of a narrow screen is
  * closed (Tab reaching it would open search); with search open, Tab moves on to the results
  * (material closes search on Tab, and leaves its results to the arrow keys) and leaving
- * search closes it; Esc closes search and puts
- * focus back on the search button (on a wide screen the box is the button: focus stays in
- * it, and typing there opens search again). The count of results is a live region
- * (overrides/partials/search.html).
+ * search closes it; Esc closes search and puts focus back on the search button (on a wide
+ * screen the box is the button: focus stays in it, and typing there opens search again).
+ * The count of results is a live region (overrides/partials/search.html).
  *
  * A table wider than the screen scrolls sideways inside material's wrapper; keyboard users
  * must be able to focus that wrapper to scroll it (WCAG 2.1.1; axe: scrollable-region-focusable).
@@ -38,22 +36,6 @@
       }
     });
   }
-  function keyboardButtons() {
-    var label = document.querySelector('.md-header label.md-header__button[for="__search"]');
-    if (!label || label.hasAttribute("tabindex")) return;
-    label.setAttribute("role", "button");
-    label.setAttribute("tabindex", "0");
-    label.setAttribute("aria-label", "Search");
-    label.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") {
-        // material's own keyboard handler would press the label a second time
-        event.preventDefault();
-        event.stopPropagation();
-        label.click();
-      }
-    });
-  }
-
   function shown(element) {
     return element.getClientRects().length > 0 && getComputedStyle(element).visibility === "visible";
   }
@@ -113,9 +95,15 @@
     var toggle = document.getElementById("__search");
     var dialog = document.querySelector('[data-md-component="search"]');
     var query = document.querySelector('[data-md-component="search-query"]');
-    var button = document.querySelector('.md-header label[for="__search"]');
+    var button = document.querySelector(".policy-search-button");
     if (!toggle || !dialog || !query) return;
     if (!/[?&]q=/.test(location.search)) startClosed(toggle);
+    if (button) {
+      button.addEventListener("click", function () {
+        if (!toggle.checked) toggle.click();
+        query.focus();
+      });
+    }
     var wide = window.matchMedia("(min-width: 60em)");
     function tabOrder() {
       if (wide.matches || toggle.checked) query.removeAttribute("tabindex");
@@ -161,11 +149,9 @@
     }
   }
 
-  keyboardButtons();
   menu();
   search();
   if (typeof document$ !== "undefined") {
-    document$.subscribe(keyboardButtons);
     document$.subscribe(update);
   } else {
     document.addEventListener("DOMContentLoaded", update);

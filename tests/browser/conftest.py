@@ -448,7 +448,7 @@ def audit(sites, browser, axe_script) -> Audit:
 def open_search(page) -> None:
     """Focus the search box the way a reader does: press the search button (a narrow screen)
     or click the box (a wide one, where there is no button)."""
-    button = page.locator('label.md-header__button[for="__search"]')
+    button = page.locator("button.policy-search-button")
     if button.is_visible():
         button.click()
     else:

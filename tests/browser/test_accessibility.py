@@ -217,7 +217,7 @@ def test_keyboard_reaches_search_on_desktop_and_it_works(sites, page, search):
 def test_keyboard_reaches_search_and_menu_on_a_phone(sites, new_page):
     page = new_page(width=375, height=812, is_mobile=True, has_touch=True)
     page.goto(sites.url(next(iter(sites.schools)), "attendance/"))
-    assert _tab_until(page, 'label[for="__search"][role="button"]'), "Tab never reached the search button"
+    assert _tab_until(page, "button.policy-search-button"), "Tab never reached the search button"
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.matches('input.md-search__input')")
     page.keyboard.type("exclusion", delay=15)

@@ -49,6 +49,20 @@ def _open_menu(page):
     page.wait_for_function(IN_DRAWER)
 
 
+@pytest.mark.parametrize("width, menu, search", [(1280, False, False), (900, True, True), (375, True, True)])
+def test_the_menu_and_search_buttons_show_where_material_shows_its_labels(sites, new_page, width, menu, search):
+    """The menu while the navigation is a drawer (below 1220 px), search while its box is not
+    in the header (below 960 px); material's own labels never, once its script has run."""
+    page = new_page(width=width)
+    page.goto(sites.url("westfield"))
+    page.wait_for_function("document.documentElement.classList.contains('js')")
+    assert page.locator("button.policy-menu-button").is_visible() == menu
+    assert page.locator("button.policy-search-button").is_visible() == search
+    assert page.locator("input.md-search__input").is_visible() or search
+    assert not page.locator(".md-header label.policy-no-script").first.is_visible()
+    assert not page.locator(".md-header label.policy-no-script").last.is_visible()
+
+
 def test_the_menu_button_says_the_menu_is_open_and_moves_focus_into_it(sites, phone):
     phone.goto(sites.url("westfield", "attendance/"))
     button = phone.locator("button.policy-menu-button")
@@ -146,13 +160,13 @@ def test_escape_on_a_desktop_closes_search_and_leaves_focus_in_the_box(sites, de
 
 def test_escape_on_a_phone_closes_search_and_puts_focus_on_the_search_button(sites, phone):
     phone.goto(sites.url("westfield", "attendance/"))
-    _tab_to(phone, 'label[for="__search"][role="button"]')
+    _tab_to(phone, "button.policy-search-button")
     phone.keyboard.press("Enter")
     phone.wait_for_function("document.activeElement.matches('input.md-search__input')")
     phone.keyboard.type("pep", delay=20)
     phone.keyboard.press("Escape")
     assert not phone.evaluate("document.getElementById('__search').checked")
-    assert phone.evaluate("document.activeElement.matches('label[for=\"__search\"][role=\"button\"]')"), _focused(phone)
+    assert phone.evaluate("document.activeElement.matches('button.policy-search-button')"), _focused(phone)
 
 
 def test_on_a_phone_tab_never_opens_the_full_screen_search(sites, phone):
