@@ -19,7 +19,7 @@ from macros import fastbuild
 from macros.build import build_many, build_school, tree_digest
 from macros.shared_assets import SHARED_ASSETS, shared_name
 from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
-from macros.model import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
+from macros.model import PROJECT_DIR, SCHOOLS_DIR
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SEED = SCHOOLS_DIR / "st-josephs.yml"

@@ -35,7 +35,7 @@
     // Clipped by the viewport and by the ancestors whose overflow can clip it (an absolutely
     // positioned box escapes those between it and its containing block, the nearest
     // positioned ancestor). It must show whole, or as much of it as the clipping box can.
-    let clipTop = 0, clipLeft = 0, clipBottom = vh, clipRight = vw;
+    let clipTop = 0, clipLeft = 0, clipBottom = vh, clipRight = vw, clippers = [];
     let position = getComputedStyle(el).position;
     for (let a = el.parentElement; a && a !== document.documentElement && a !== document.body; a = a.parentElement) {
       const s = getComputedStyle(a);
@@ -47,13 +47,15 @@
         const ar = a.getBoundingClientRect();
         if (s.overflowX !== "visible") { clipLeft = Math.max(clipLeft, ar.left); clipRight = Math.min(clipRight, ar.right); }
         if (s.overflowY !== "visible") { clipTop = Math.max(clipTop, ar.top); clipBottom = Math.min(clipBottom, ar.bottom); }
+        clippers.push(describe(a).split(" ")[0] + " " + [ar.top, ar.bottom].map(Math.round).join("-"));
       }
     }
     const top = Math.max(r.top, clipTop), bottom = Math.min(r.bottom, clipBottom);
     const left = Math.max(r.left, clipLeft), right = Math.min(r.right, clipRight);
     const needWidth = Math.min(r.width, clipRight - clipLeft), needHeight = Math.min(r.height, clipBottom - clipTop);
     if (right - left < needWidth - 1 || bottom - top < needHeight - 1 || needWidth < 1 || needHeight < 1) {
-      invisible.push("outside the viewport at " + [r.left, r.top, r.width, r.height].map(Math.round).join(","));
+      invisible.push("outside the viewport at " + [r.left, r.top, r.width, r.height].map(Math.round).join(",") +
+        (clippers.length ? " (clipped by " + clippers.join(", ") + ")" : ""));
     }
     for (let a = el; a; a = a.parentElement) {
       const opacity = parseFloat(getComputedStyle(a).opacity);
