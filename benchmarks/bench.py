@@ -32,8 +32,9 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "tests"))
+from chromium import find_chromium  # noqa: E402  (the same search as the browser tests)
 BIN = Path(sys.executable).parent
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TARGETS = {"cold500": 60.0, "speedup": 5.0, "rebuild": 2.0, "bytes": 400_000, "first": 100_000,
@@ -80,8 +81,9 @@ def generate(count: int, folder: Path, seed: int = 6) -> list[str]:
     import yaml
 
     from macros.errors import PolicyError
-    from macros.loader import load_school
-    from macros.model import SCHOOLS_DIR, load_model
+    from macros.school.loader import load_school
+    from macros.paths import SCHOOLS_DIR
+    from macros.model.model import load_model
 
     rng = random.Random(seed)
     seeds = sorted(SCHOOLS_DIR.glob("*.yml"))
@@ -155,8 +157,8 @@ def rebuild_after_one_change(slugs: list[str], schools: Path, out: Path, env: di
 
 
 def bytes_per_school(out: Path, slugs: list[str]) -> tuple[float, int, int]:
-    from macros.build import site_bytes
-    from macros.shared_assets import SHARED_ASSETS
+    from macros.build.builder import site_bytes
+    from macros.mkdocs_glue.shared_assets import SHARED_ASSETS
 
     own = [site_bytes(out / slug) for slug in slugs]
     shared = site_bytes(out / SHARED_ASSETS) if (out / SHARED_ASSETS).exists() else 0
@@ -169,7 +171,7 @@ VERSIONS = ("2023-24", "2024-25", "2025-26")
 def published_bytes(slugs: list[str], schools: Path, repo: Path) -> dict:
     """`policy publish` (mike) of each school in `slugs` as three versions into a new git
     repository; bytes on the pages branch per school-version, per school and shared."""
-    from macros.publish import publish
+    from macros.publish.publishing import publish
 
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
@@ -217,7 +219,7 @@ def first_visit(out: Path, slug: str) -> dict:
     requests: list[tuple[str, int, int]] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page()
 
             def finished(request):

@@ -101,7 +101,7 @@ def main() -> int:
     parser.add_argument("--school", default="westfield")
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from macros.build import build_many
+    from macros.build.builder import build_many
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         out = Path(tmp) / "site"

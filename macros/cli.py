@@ -9,15 +9,15 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import PolicyError
+from macros.errors import PolicyError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _cmd_build(args) -> int:
-    from .build import build_many
-    from .landing import write_landing
-    from .loader import all_slugs, school_path
+    from macros.build.builder import build_many
+    from macros.build.landing import write_landing
+    from macros.school.loader import all_slugs, school_path
 
     # Schools named on the command line must exist; a badly named file found in schools/
     # fails on its own (reported below) and never stops the other schools' builds.
@@ -71,27 +71,39 @@ class _ProgressBar:
 
 
 def _cmd_check(args) -> int:
-    from .check import check_schools
+    from macros.render.check import check_schools, github_line, output_format, text_line
 
     report = check_schools(args.slugs)
-    for line in report.lines:
-        print(line, file=sys.stderr if line.startswith("error") else sys.stdout)
+    github = output_format(args.format) == "github"
+    for finding in report.findings:
+        if github:      # workflow commands are read from standard output
+            print(github_line(finding))
+        else:
+            print(text_line(finding), file=sys.stderr if finding.level == "error" else sys.stdout)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def _cmd_serve(args) -> int:
     import subprocess
 
-    from .loader import load_school, school_path
+    from macros import platform
+    from macros.school.loader import load_school, school_path
 
-    load_school(school_path(args.slug))
+    from macros.importing.names import SHOW_NAMES_VARIABLE
+
+    path = school_path(args.slug)
+    load_school(path)
     env = dict(os.environ, SCHOOL=args.slug, NO_MKDOCS_2_WARNING="1")
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    return subprocess.call([str(mkdocs), "serve", "-a", args.addr], env=env)
+    if args.names:
+        env[SHOW_NAMES_VARIABLE] = "1"
+    print(f"previewing {args.slug} at http://{args.addr}/ (stop with Ctrl+C)", flush=True)
+    command = Path(sys.executable).with_name(platform.name())      # mkdocs, or properdocs
+    # Saving the school file rebuilds the preview, as saving the model's pages does.
+    return subprocess.call([str(command), "serve", "-a", args.addr, "-w", str(path)], env=env)
 
 
 def _cmd_publish(args) -> int:
-    from .publish import publish
+    from macros.publish.publishing import publish
 
     result = publish(args.slug, args.version, args.alias or None, args.remote, args.branch, args.push)
     where = f" and pushed to {result.pushed_to}" if result.pushed_to else " (not pushed: add --push)"
@@ -102,7 +114,7 @@ def _cmd_publish(args) -> int:
 
 
 def _cmd_schema(args) -> int:
-    from .schema_file import write_schema
+    from macros.school.schema_file import write_schema
 
     path = write_schema()
     print(f"wrote {path}")
@@ -110,7 +122,7 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_new(args) -> int:
-    from .new import NewSchool, create_school
+    from macros.school.new import NewSchool, create_school
 
     fields = {k: v for k, v in vars(args).items() if k in NewSchool.__dataclass_fields__ and v}
     path = create_school(NewSchool(**fields))
@@ -120,9 +132,9 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_diff(args) -> int:
-    from .diff import differences, render_text
-    from .loader import display_path, load_school, school_path
-    from .model import load_model
+    from macros.render.differences import differences, render_text
+    from macros.school.loader import display_path, load_school, school_path
+    from macros.model.model import load_model
 
     model = load_model()
     path = school_path(args.slug)
@@ -131,11 +143,30 @@ def _cmd_diff(args) -> int:
 
 
 def _cmd_snapshot(args) -> int:
-    from .model_history import write_snapshot
-    from .model import load_model
+    from macros.model.snapshots import write_snapshot
+    from macros.model.model import load_model
 
     path = write_snapshot(load_model(), force=args.force)
     print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_import(args) -> int:
+    from macros.importing.importer import import_document
+
+    result = import_document(Path(args.file), slug=args.slug, force=args.force)
+    print("\n".join(result.report.lines()))
+    print(f"wrote {result.report.target}" + ("; finish it as listed above, then run `policy check "
+          f"{result.path.stem}`" if result.report.problems else f"; check it with `policy check {result.path.stem}` "
+          f"and preview it with `policy serve {result.path.stem}`"))
+    return EXIT_FAILED if result.report.problems else EXIT_OK
+
+
+def _cmd_passages(args) -> int:
+    from macros.importing.names import passage_listing
+    from macros.model.model import load_model
+
+    print("\n".join(passage_listing(load_model(), args.section, args.find)))
     return EXIT_OK
 
 
@@ -158,11 +189,16 @@ def make_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check school files and report every problem")
     check.add_argument("slugs", nargs="*", metavar="SLUG")
+    check.add_argument("--format", choices=["auto", "text", "github"], default="auto",
+                       help="text for a terminal, or github: annotations on the file's lines in a "
+                            "GitHub Actions run (auto, the default: github inside GitHub Actions)")
     check.set_defaults(run=_cmd_check)
 
     serve = commands.add_parser("serve", help="preview one school's site while editing")
     serve.add_argument("slug", metavar="SLUG")
     serve.add_argument("--addr", default="127.0.0.1:8000")
+    serve.add_argument("--names", action="store_true", help="show each passage's name beside its text "
+                       "(the names omit, add_after, replace and fill take)")
     serve.set_defaults(run=_cmd_serve)
 
     publish = commands.add_parser("publish", help="publish one school's policy as a version "
@@ -205,6 +241,18 @@ def make_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--force", action="store_true", help="replace this issue's snapshot")
     snapshot.set_defaults(run=_cmd_snapshot)
 
+    imports = commands.add_parser("import", help="write a school's file from its existing policy "
+                                  "document (.docx, .txt, .md or .html)")
+    imports.add_argument("file", metavar="FILE")
+    imports.add_argument("--slug", help="the school file's name (default: from the school's name)")
+    imports.add_argument("--force", action="store_true", help="replace the school's file if it exists")
+    imports.set_defaults(run=_cmd_import)
+
+    passages = commands.add_parser("passages", help="list the model's passage names with their first words")
+    passages.add_argument("section", nargs="?", metavar="SECTION", help="only this section, e.g. exclusion")
+    passages.add_argument("--find", metavar="WORDS", help="only passages whose text has these words")
+    passages.set_defaults(run=_cmd_passages)
+
     schema = commands.add_parser("schema", help="write schools/schema.json for editors")
     schema.set_defaults(run=_cmd_schema)
     return parser
@@ -222,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
+    except BrokenPipeError:  # `policy passages | head`: the reader has what it wanted
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

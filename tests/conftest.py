@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from macros.build import build_many
-from macros.landing import write_landing
-from macros.model import MKDOCS_YML, PROJECT_DIR
+from macros.build.builder import build_many
+from macros.build.landing import write_landing
+from macros.paths import MKDOCS_YML, PROJECT_DIR
 
 SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
 HOOKS = Path(__file__).parent / "hooks"
@@ -45,7 +45,7 @@ def published_pages(tmp_path_factory) -> Path:
     (st-josephs/index.html), for three published versions."""
     import datetime as dt
 
-    from macros.policy_history import SchoolEntry, render_history, render_pages_landing
+    from macros.publish.version_history import SchoolEntry, render_history, render_pages_landing
     from version_records import ALL, V3
 
     out = tmp_path_factory.mktemp("published")

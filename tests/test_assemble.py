@@ -21,9 +21,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from macros.errors import PolicyError
-from macros.publish import _main, assemble, fetch_pages, pack_shard, publish
-from macros.shared_assets import SHARED_ASSETS
-from macros.shards import shard_matrix
+from macros.publish.publishing import _main, assemble, fetch_pages, pack_shard, publish
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS
+from macros.publish.shards import shard_matrix
 from test_publish import OTHER, files_under, git, local_links, write_school
 
 A, B = "school-a", "school-b"

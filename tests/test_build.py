@@ -15,11 +15,13 @@ import pytest
 from bs4 import BeautifulSoup
 from markupsafe import escape
 
-from macros import fastbuild
-from macros.build import build_many, build_school, tree_digest
-from macros.shared_assets import SHARED_ASSETS, shared_name
-from macros.fingerprint import FINGERPRINT_FILE, SUMMARY_FILE
-from macros.model import PROJECT_DIR, SCHOOLS_DIR
+from macros import platform
+from macros.mkdocs_glue import patches
+from macros.build.builder import build_many, build_school, tree_digest
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, shared_name
+from macros.build.fingerprints import FINGERPRINT_FILE
+from macros.build.landing import SUMMARY_FILE
+from macros.paths import PROJECT_DIR, SCHOOLS_DIR
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SEED = SCHOOLS_DIR / "st-josephs.yml"
@@ -46,7 +48,7 @@ def schools_dir(tmp_path, monkeypatch):
 
 
 def test_the_fast_path_is_on_for_the_pinned_versions():
-    assert fastbuild.supported(), f"pinned {fastbuild.PINNED}, installed {fastbuild.installed_versions()}"
+    assert patches.supported(), f"pinned {patches.PINNED}, installed {patches.installed_versions()}"
 
 
 def test_batch_pages_are_byte_identical_to_mkdocs_build(tmp_path):
@@ -167,13 +169,13 @@ def test_a_page_converted_quietly_at_warning_level_still_reports_at_info_level(t
     """A conversion is reused only at the log level it was made at: what was below the level
     then (an INFO message) must still be reported by a build that asks for it."""
     config = config_with_hook("unrecognized_link.py")
-    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log = logging.getLogger(platform.name())     # mkdocs, or properdocs in its place
     level = mkdocs_log.level
     try:
         mkdocs_log.setLevel(logging.WARNING)
         build_school("st-josephs", tmp_path / "quiet", config)
         mkdocs_log.setLevel(logging.INFO)
-        with caplog.at_level(logging.INFO, logger="mkdocs"):
+        with caplog.at_level(logging.INFO, logger=platform.name()):
             build_school("st-josephs", tmp_path / "told", config)
     finally:
         mkdocs_log.setLevel(level)
@@ -281,7 +283,7 @@ sections:
 
 
 def test_landing_reads_each_sites_summary_and_notices_an_edited_school(tmp_path, schools_dir):
-    from macros.landing import write_landing
+    from macros.build.landing import write_landing
 
     shutil.copy(SEED, schools_dir / "good.yml")
     out = tmp_path / "out"

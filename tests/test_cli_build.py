@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from macros import cli
-from macros.model import PROJECT_DIR, SCHOOLS_DIR
+from macros.paths import PROJECT_DIR, SCHOOLS_DIR
 
 
 def test_a_badly_named_school_file_fails_alone_and_the_others_are_built(tmp_path, monkeypatch, capsys):

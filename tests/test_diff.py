@@ -8,10 +8,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from macros import cli
-from macros.build import build_school
-from macros.diff import differences, render_markdown, render_text
-from macros.loader import load_school, school_path
-from macros.model import SCHOOLS_DIR, load_model
+from macros.build.builder import build_school
+from macros.render.differences import differences, render_markdown, render_text
+from macros.school.loader import load_school, school_path
+from macros.paths import SCHOOLS_DIR
+from macros.model.model import load_model
 
 FIXTURES = Path(__file__).parent / "schools"
 

@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from macros.model import SCHOOLS_DIR
+from macros.paths import SCHOOLS_DIR
 from fidelity import print_words, ratio, seed_words, words
 
 TARGETS = {"st-josephs": 0.99, "westfield": 0.99, "hartsfield": 0.99, "dacorum-esc": 0.97}

@@ -12,10 +12,10 @@ import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, reject, settings, strategies as st
 
-from macros.build import build_school
+from macros.build.builder import build_school
 from macros.errors import PolicyError
-from macros.loader import load_school
-from macros.model import load_model
+from macros.school.loader import load_school
+from macros.model.model import load_model
 
 GOOD_TEXT = (Path(__file__).parent / "schools" / "good.yml").read_text(encoding="utf-8")
 GOOD = yaml.safe_load(GOOD_TEXT)

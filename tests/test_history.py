@@ -1,8 +1,7 @@
 """Which version was in force on a date, and the pages built from the history."""
 from __future__ import annotations
 
-from macros.policy_history import (SchoolEntry, VersionRecord, in_force_on, newest_first,
-                                   render_history, render_pages_landing, review_passed)
+from macros.publish.version_history import SchoolEntry, VersionRecord, in_force_on, newest_first, render_history, render_pages_landing, review_passed
 from version_records import ALL, D, V1, V2, V3, record
 
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from macros.model import PROJECT_DIR
+from macros.paths import PROJECT_DIR
 
 VNU_JAR = PROJECT_DIR / ".cache" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 BROKEN = '<!doctype html><html lang="en-GB"><head><title>t</title></head><body><p><div></span></body></html>'

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
-from macros.build import build_many
-from macros.fingerprint import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
-from macros.model import MKDOCS_YML, SCHOOLS_DIR
-from macros.shared_assets import SHARED_ASSETS, store_lock
+from macros.build.builder import build_many
+from macros.build.fingerprints import FINGERPRINT_FILE, school_fingerprint, shared_fingerprint
+from macros.paths import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, store_lock
 
 SEED = SCHOOLS_DIR / "st-josephs.yml"
 SLUGS = ["alpha", "bravo", "charlie"]
@@ -106,3 +109,48 @@ def test_shared_files_stay_while_another_build_writes_there(tmp_path, schools_di
         assert old.exists()
     build_many(SLUGS[:2], out, jobs=1)
     assert not old.exists()
+
+
+def test_a_build_in_another_process_keeps_the_clean_up_away(tmp_path, schools_dir):
+    out = tmp_path / "out"
+    assert all(r.ok for r in build_many(SLUGS[:2], out, jobs=1))
+    old = out / SHARED_ASSETS / "assets/policy.00000000.css"
+    old.write_text("body {}\n", encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from macros.mkdocs_glue.shared_assets import store_lock\n"
+         f"with store_lock({str(out)!r}):\n    print('held', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=PROJECT_DIR)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        build_many(SLUGS[:2], out, jobs=1)
+        assert old.exists()
+    finally:
+        holder.communicate(timeout=30)
+    build_many(SLUGS[:2], out, jobs=1)
+    assert not old.exists()
+
+
+def test_a_clean_up_in_another_process_makes_a_build_wait_for_it(tmp_path):
+    """The other way round: a build's shared hold waits while the clean-up deletes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from macros.mkdocs_glue.shared_assets import store_lock\n"
+         f"with store_lock({str(tmp_path)!r}, exclusive=True) as alone:\n"
+         "    print(alone, flush=True); sys.stdin.readline()\n"
+         "print('released', flush=True)"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=PROJECT_DIR)
+    try:
+        assert holder.stdout.readline() == "True\n"
+        waited: list[str] = []
+        with ThreadPoolExecutor(1) as pool:
+            def build_holds():
+                with store_lock(tmp_path) as taken:
+                    waited.append(f"taken={taken}")
+            pending = pool.submit(build_holds)
+            assert not wait([pending], timeout=0.5).done and waited == []   # still waiting
+            holder.stdin.write("go\n")
+            holder.stdin.flush()
+            assert holder.stdout.readline() == "released\n"
+            pending.result(timeout=30)
+        assert waited == ["taken=True"]
+    finally:
+        holder.communicate(timeout=30)

@@ -13,9 +13,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from macros import cli
-from macros.build import build_school
+from macros.build.builder import build_school
 from macros.errors import PolicyError
-from macros.loader import load_school
+from macros.school.loader import load_school
 
 # Plain-text fields hold these exactly as written; each carries a tag so we can find it.
 HOSTILE = [
@@ -197,7 +197,7 @@ def test_a_page_that_would_link_to_code_fails_the_build_whatever_the_markdown_tr
 
     from mkdocs.structure.files import File
 
-    from macros.section_hooks import on_page_content
+    from macros.mkdocs_glue.section_hooks import on_page_content
 
     page = SimpleNamespace(file=File("intention.md", "docs", "site", use_directory_urls=True))
     text_only = "<p>&lt;a href='javascript:alert(1)'&gt;link&lt;/a&gt;</p>"

@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from macros import cli, model_history
-from macros.build import build_school
-from macros.diff import differences, render_markdown, render_text
-from macros.model_history import model_changes, read_snapshot, snapshot_data, write_snapshot
-from macros.loader import load_school, school_path
-from macros.model import DOCS_DIR, load_model
+from macros import cli
+from macros.model import snapshots
+from macros.build.builder import build_school
+from macros.render.differences import differences, render_markdown, render_text
+from macros.render.model_changes import model_changes
+from macros.model.snapshots import read_snapshot, snapshot_data, write_snapshot
+from macros.school.loader import load_school, school_path
+from macros.paths import DOCS_DIR
+from macros.model.model import load_model
 
 FIXTURES = Path(__file__).parent / "schools"
 
@@ -28,7 +31,7 @@ def old_history(tmp_path, monkeypatch):
     folder = tmp_path / "model-history"
     folder.mkdir()
     (folder / "12.json").write_text(json.dumps(snapshot), encoding="utf-8")
-    monkeypatch.setattr(model_history, "history_dir", lambda docs_dir=DOCS_DIR: folder)
+    monkeypatch.setattr(snapshots, "history_dir", lambda docs_dir=DOCS_DIR: folder)
     return folder
 
 
@@ -66,6 +69,16 @@ def test_policy_check_warns(old_history, monkeypatch, capsys):
     assert "intention.professional-learning" not in out
 
 
+def test_policy_check_puts_the_warning_on_the_line_of_the_passage_the_school_touched(old_history, monkeypatch, capsys):
+    monkeypatch.setenv("POLICY_SCHOOLS_DIR", str(FIXTURES))
+    assert cli.main(["check", "--format", "github", "good"]) == 0
+    lines = (FIXTURES / "good.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("    exclusion.minimum-days-out:"))
+    warning = next(w for w in capsys.readouterr().out.splitlines() if "exclusion.minimum-days-out" in w)
+    assert warning.startswith(f"::warning file=tests/schools/good.yml,line={line},col=5,"
+                              "title=passages.replace.exclusion.minimum-days-out::model changed since")
+
+
 def test_diff_and_page_flag_the_change(old_history, tmp_path, monkeypatch):
     diff = differences(good(), load_model())
     assert {d.name for d in diff.changed} == {"exclusion.minimum-days-out", "impact.families"}
@@ -89,7 +102,7 @@ def test_a_school_without_model_reviewed_or_an_unknown_issue_is_not_flagged(old_
 
 
 def test_snapshot_command_writes_once(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(model_history, "history_dir", lambda docs_dir=DOCS_DIR: tmp_path)
+    monkeypatch.setattr(snapshots, "history_dir", lambda docs_dir=DOCS_DIR: tmp_path)
     assert cli.main(["snapshot"]) == 0
     assert (tmp_path / "12.json").is_file()
     assert cli.main(["snapshot"]) == 1

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from macros import cli
-from macros.new import NewSchool, create_school, quote
+from macros.school.new import NewSchool, create_school, quote
 
 FLAGS = ["--name", "Brook Lane Primary School", "--short-name", "Brook Lane",
          "--designated-teacher", "Amira Khan, Deputy Headteacher", "--pronoun", "she",

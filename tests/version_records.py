@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from macros.policy_history import VersionRecord
+from macros.publish.version_history import VersionRecord
 
 D = dt.date
 

@@ -1,7 +1,7 @@
 """Real-browser fixtures: every school built once, served on 127.0.0.1, one Chromium per session.
 
-Chromium is Debian's package at /usr/bin/chromium (or $CHROMIUM); Playwright never downloads
-a browser here. Every test in this folder is marked `browser` (`pytest -m browser` selects
+Chromium is $CHROMIUM, Debian's package or a macOS application (tests/chromium.py says where
+it looks); Playwright never downloads a browser here. Every test in this folder is marked `browser` (`pytest -m browser` selects
 them, `pytest -m "not browser"` leaves them out).
 
 Visiting a page costs most of the suite's time, so the `audit` fixture visits every page of
@@ -18,21 +18,19 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
-import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from chromium import NoChromium, find_chromium
 
 from page_audit import FOCUS_WALK_JS, Audit, run_audit, run_axe
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 NODE_MODULES = PROJECT_DIR / ".cache" / "node" / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -95,8 +93,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def sites(seed_sites, published_pages) -> Sites:
     """The seed schools' sites and landing page (built once for the run, tests/conftest.py),
     served over http; the pages branch's landing and history pages under /published/."""
-    from macros.loader import load_school, school_path
-    from macros.model import load_model
+    from macros.school.loader import load_school, school_path
+    from macros.model.model import load_model
 
     out = seed_sites
     slugs = sorted(p.parent.name for p in out.glob("*/index.html"))
@@ -124,12 +122,13 @@ def sites(seed_sites, published_pages) -> Sites:
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
-                    "(make chromium) or set CHROMIUM=/path/to/chromium")
+    try:
+        chromium = find_chromium()
+    except NoChromium as error:
+        pytest.fail(str(error))
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
                                              args=CHROMIUM_ARGS)
         try:
             yield browser

@@ -233,8 +233,8 @@ def test_keyboard_reaches_the_version_selector_of_a_published_site(sites, page):
     """A published site (built with the publishing config, as `policy publish` builds it) has
     mike's version selector, listing the versions.json beside the versions. Its pages, two
     folders down as a version is on the pages branch, use the shared assets at the root."""
-    from macros.build import build_school
-    from macros.publish import _publish_config
+    from macros.build.builder import build_school
+    from macros.publish.publishing import _publish_config
 
     slug = next(iter(sites.schools))
     versioned = sites.root / "versioned"       # removed afterwards: other tests read sites.root

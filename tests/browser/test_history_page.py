@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.policy_history import in_force_on, render_history
+from macros.publish.version_history import in_force_on, render_history
 from version_records import ALL, D
 
 pytestmark = pytest.mark.browser

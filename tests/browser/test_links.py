@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from macros.context import VAGUE_LINK_TEXT
-from macros.model import load_model
+from macros.render.context import VAGUE_LINK_TEXT
+from macros.model.model import load_model
 
 pytestmark = pytest.mark.browser
 

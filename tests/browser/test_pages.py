@@ -10,7 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from macros.schema import Vacancy
+from macros.school.schema import Vacancy
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def _office(school) -> str:
 
 
 def test_whos_who_lists_every_role_its_holders_and_what_it_does(sites):
-    from macros.model import load_model
+    from macros.model.model import load_model
     does = load_model().meta["roles"]
     for slug, school in sites.schools.items():
         soup = _soup(sites.root / slug / "whos-who" / "index.html")
@@ -106,8 +106,8 @@ def test_accessibility_statement_on_every_site(sites):
 @pytest.fixture(scope="module")
 def school_with_contact(tmp_path_factory):
     """St Joseph's with an email address and phone number, built in this process."""
-    from macros.build import build_school
-    from macros.model import SCHOOLS_DIR
+    from macros.build.builder import build_school
+    from macros.paths import SCHOOLS_DIR
     folder = tmp_path_factory.mktemp("schools")
     data = yaml.safe_load((SCHOOLS_DIR / "st-josephs.yml").read_text(encoding="utf-8"))
     data["school"].update(email="office@stjosephs.example.sch.uk", phone="01234 567 890")

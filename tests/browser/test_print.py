@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from macros.schema import Vacancy
+from macros.school.schema import Vacancy
 
 pytestmark = pytest.mark.browser
 

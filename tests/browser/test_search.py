@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from macros.schema import Vacancy
+from macros.school.schema import Vacancy
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""Publishing versions of school sites on the pages branch."""

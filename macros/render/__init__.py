@@ -1,0 +1,1 @@
+"""From a validated school to what its pages say: page context, generated pages, differences."""
