@@ -105,10 +105,10 @@
       walk.settled = settled;
     },
     // Records once where focus is has stopped moving: the same box two looks running, two
-    // frames and 50 ms apart (at most 20 looks).
+    // frames and 150 ms apart (at most 20 looks; material follows scrolling on a timer too).
     async record() {
       const settle = () => new Promise((resolve) =>
-        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50))));
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 150))));
       const box = () => {
         const el = document.activeElement;
         const r = el ? el.getBoundingClientRect() : { top: 0, left: 0, width: 0, height: 0 };
