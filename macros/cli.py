@@ -87,12 +87,15 @@ def _cmd_serve(args) -> int:
     import subprocess
 
     from macros import platform
+    from macros.model.model import load_model
+    from macros.render.context import build_context
     from macros.school.loader import load_school, school_path
 
     from macros.importing.names import SHOW_NAMES_VARIABLE
 
     path = school_path(args.slug)
-    load_school(path)
+    model = load_model()
+    build_context(load_school(path, model), model)   # every problem before serving, the account's too
     env = dict(os.environ, SCHOOL=args.slug, NO_MKDOCS_2_WARNING="1")
     if args.names:
         env[SHOW_NAMES_VARIABLE] = "1"
@@ -132,6 +135,11 @@ def _cmd_new(args) -> int:
 
 
 def _cmd_diff(args) -> int:
+    if args.since:
+        from macros.publish.changes import changes_since
+
+        print(changes_since(args.slug, args.since, args.branch), end="")
+        return EXIT_OK
     from macros.render.differences import differences, render_text
     from macros.school.loader import display_path, load_school, school_path
     from macros.model.model import load_model
@@ -171,6 +179,8 @@ def _cmd_passages(args) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    from macros.render.wording import DEFAULT_GOVERNANCE, role_label
+
     parser = argparse.ArgumentParser(prog="policy", description="Build and check school policy sites.")
     parser.add_argument("--debug", action="store_true", help="show a traceback for errors")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -219,8 +229,9 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--short-name", help="a short name, e.g. Westfield")
     new.add_argument("--setting", choices=["school", "centre"], default="school")
     new.add_argument("--governance", choices=["governing-body", "management-committee"], default="governing-body")
-    for flag, what in (("--designated-teacher", "Designated Teacher"), ("--designated-governor", "designated governor"),
-                       ("--safeguarding-lead", "Designated Safeguarding Lead")):
+    for flag, what in (("--designated-teacher", role_label("designated_teacher", DEFAULT_GOVERNANCE)),
+                       ("--designated-governor", "designated governor (or management committee member)"),
+                       ("--safeguarding-lead", role_label("safeguarding_lead", DEFAULT_GOVERNANCE))):
         new.add_argument(flag, action="append", default=[], metavar="'NAME, TITLE'",
                          help=f"the {what} (repeat for several people)")
     new.add_argument("--pronoun", choices=["she", "he", "they"], help="the Designated Teacher's pronoun")
@@ -234,6 +245,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     diff = commands.add_parser("diff", help="list where a school's policy departs from the model")
     diff.add_argument("slug", metavar="SLUG")
+    diff.add_argument("--since", metavar="VERSION", help="instead, list what changed, word by word, "
+                      "since that published version (read from the pages branch)")
+    diff.add_argument("--branch", default="gh-pages", help="pages branch to read --since from "
+                      "(default: gh-pages)")
     diff.set_defaults(run=_cmd_diff)
 
     snapshot = commands.add_parser("snapshot", help="record the model's passages for this model issue "

@@ -1,26 +1,34 @@
-"""Property-based tests: random and mutated school files never crash the loader with anything
-but PolicyError, and built output from random safe text never contains unescaped input."""
+"""Property-based tests: random and mutated school files never crash the loader (or the
+account of their edits) with anything but PolicyError, and built output from random safe text
+never contains unescaped input.
+
+`make test` runs a fixed number of examples; set POLICY_FUZZ_EXAMPLES to run more, e.g.
+POLICY_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/test_fuzz.py
+"""
 from __future__ import annotations
 
 import copy
+import os
+import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, reject, settings, strategies as st
+from hypothesis import HealthCheck, event, given, reject, settings, strategies as st
 
+from helpers import GOOD, GOOD_TEXT
 from macros.build.builder import build_school
 from macros.errors import PolicyError
-from macros.school.loader import load_school
 from macros.model.model import load_model
+from macros.render.context import build_context
+from macros.school.loader import load_school
 
-GOOD_TEXT = (Path(__file__).parent / "schools" / "good.yml").read_text(encoding="utf-8")
-GOOD = yaml.safe_load(GOOD_TEXT)
-SCRATCH = Path(tempfile.mkdtemp(prefix="policy-fuzz-"))
 MODEL = load_model()
+EXAMPLES = int(os.environ.get("POLICY_FUZZ_EXAMPLES", "150"))
+FAST = settings(max_examples=EXAMPLES, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
                     st.text(max_size=40), st.sampled_from(["{{ x }}", "31 February 2024", "03/12/23",
@@ -44,14 +52,22 @@ def paths(node, prefix=()):
 ALL_PATHS = [p for p in paths(GOOD) if p]
 
 
-def load_text(raw: bytes):
-    path = SCRATCH / "fuzz.yml"
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+def load_text(folder: Path, raw: bytes):
+    """Read a school file as `policy check` does; anything but PolicyError fails the test."""
+    path = folder / "fuzz.yml"
     path.write_bytes(raw)
     try:
-        load_school(path, MODEL)
+        build_context(load_school(path, MODEL), MODEL)
+        event("accepted")
     except PolicyError as error:
+        event("refused: " + re.sub(r"'[^']*'|\d+", "…", error.problems[0].message)[:50])
         assert error.problems and all(p.message for p in error.problems)
-        assert all("Traceback" not in str(p) for p in error.problems)
+        assert all("Traceback" not in str(p) and "found None" not in p.message for p in error.problems), error
 
 
 @st.composite
@@ -78,24 +94,21 @@ def mutated(draw):
     return data
 
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@FAST
+@given(mutated())
+def test_mutated_school_files_fail_only_with_policy_errors(scratch, data):
+    load_text(scratch, yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
 
 
 @FAST
-@given(mutated())
-def test_mutated_school_files_fail_only_with_policy_errors(data):
-    load_text(yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
-
-
-@settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8")))
-def test_random_bytes_fail_only_with_policy_errors(raw):
-    load_text(raw)
+def test_random_bytes_fail_only_with_policy_errors(scratch, raw):
+    load_text(scratch, raw)
 
 
-@settings(max_examples=100, deadline=None)
+@FAST
 @given(st.data())
-def test_mutated_yaml_text_fails_only_with_policy_errors(data):
+def test_mutated_yaml_text_fails_only_with_policy_errors(scratch, data):
     """Character-level damage to the real file: deleted, doubled or inserted characters."""
     text = GOOD_TEXT
     for _ in range(data.draw(st.integers(1, 4))):
@@ -103,7 +116,66 @@ def test_mutated_yaml_text_fails_only_with_policy_errors(data):
         insert = data.draw(st.sampled_from(["", ":", "- ", "\t", "  ", "\n", "&a ", "*a", "{", "[", "'", '"', "#"]))
         cut = data.draw(st.integers(0, 3))
         text = text[:i] + insert + text[i + cut:]
-    load_text(text.encode("utf-8"))
+    load_text(scratch, text.encode("utf-8"))
+
+
+# YAML's own tokens: tags, anchors and aliases, merge keys, directives, block scalars, flow
+# brackets, dates that do not exist, numbers YAML reads in its own way, and the bare words
+# YAML 1.1 and 1.2 disagree on.
+YAML_TOKENS = [
+    "!!int ", "!!bool ", "!!timestamp ", "!!float ", "!!str ", "!!binary ", "!!set ", "!!omap ", "!!map ",
+    "!!seq ", "!!null ", "!!python/object:os.system ", "!local ", "!<tag:yaml.org,2002:int> ",
+    "&a ", "*a", "&a [x] ", "<<: *a\n", "<<: {a: 1}\n", "%YAML 1.1\n---\n", "--- ", "\n...\n", "? ",
+    "|\n  ", ">-\n  ", "|+\n", "[", "]", "{", "}", "[" * 40, "{a: " * 30, "- " * 30, "- [" * 20,
+    "2025-13-01", "2024-02-30", "2024-09-01 10:00:00", "January 0000", "0000-00-00", "9999-99-99",
+    "0x1F", "0o17", "1_000", "1:30:00", "1e400", ".inf", "-.NaN", "~", "null", "Null", "",
+    "yes", "No", "ON", "off", "y", "N", "true", "FALSE", "\x00", "\x07", "\ufeff", "\u200b", "\u202e",
+    "\\x00", "'\\u0000'", '"\\u0000"', '"\\x00"', '"\\N"', '"\\ud800"',
+]
+
+
+@st.composite
+def yaml_mutated(draw) -> str:
+    lines = GOOD_TEXT.split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        n = draw(st.integers(0, len(lines) - 1))
+        line = lines[n]
+        token = draw(st.sampled_from(YAML_TOKENS))
+        where = draw(st.sampled_from(["value", "start", "end", "replace", "anywhere"]))
+        if where == "value" and ": " in line:
+            key, _, value = line.partition(": ")
+            line = f"{key}: {token}{value}"
+        elif where == "start":
+            line = token + line
+        elif where == "end":
+            line = line + token
+        elif where == "replace" and ": " in line:
+            line = line.partition(": ")[0] + ": " + token
+        else:
+            i = draw(st.integers(0, len(line)))
+            line = line[:i] + token + line[i:]
+        lines[n] = line
+    return "\n".join(lines)
+
+
+@FAST
+@given(yaml_mutated())
+def test_yaml_tokens_in_the_real_file_fail_only_with_policy_errors(scratch, text):
+    load_text(scratch, text.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("depth", [20, 500, 5000])
+def test_deep_nesting_is_refused_with_a_message(scratch, depth):
+    with pytest.raises(PolicyError) as error:
+        load_text_strict(scratch, GOOD_TEXT.replace("  short_name: Oakfield",
+                                                    "  short_name: " + "[" * depth + "]" * depth).encode())
+    assert "is nested more than 12 levels deep" in str(error.value)
+
+
+def load_text_strict(folder: Path, raw: bytes):
+    path = folder / "fuzz.yml"
+    path.write_bytes(raw)
+    build_context(load_school(path, MODEL), MODEL)
 
 
 safe_text = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=40) \

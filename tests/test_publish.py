@@ -257,7 +257,7 @@ def _refs(pages) -> tuple[str, str]:
     (dict(slug="no-such-school"), "no such school file"),
     (dict(slug=SLUG, version="../escape"), "cannot be used as a version"),
     (dict(slug=SLUG, version="2024/25"), "cannot be used as a version"),
-    (dict(slug=SLUG, alias="la test"), "cannot be used as a alias"),
+    (dict(slug=SLUG, alias="la test"), "'la test' cannot be used as an alias: it becomes part of the web address"),
     (dict(slug=SLUG, remote="nowhere"), "there is no git remote 'nowhere'"),
     (dict(slug="broken"), "broken.yml"),
 ])
@@ -282,8 +282,8 @@ def test_a_school_called_like_the_shared_folder_is_refused(pages):
     finally:
         (pages["schools"] / f"{SHARED_ASSETS}.yml").unlink()
     assert str(error.value).endswith(f"{SHARED_ASSETS}.yml: a school cannot be called '{SHARED_ASSETS}': "
-                                     "that folder of the pages branch holds the files every "
-                                     "school's pages share; rename the school file")
+                                     "that folder holds the files every school's pages share; rename the "
+                                     "school file")
     assert _refs(pages) == before
 
 

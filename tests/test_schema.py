@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -40,27 +41,39 @@ def test_accepted_dates(written, start, end, shown):
 
 
 @pytest.mark.parametrize("written, says", [
-    ("31 February 2024", "'31 February 2024' is not a real date; check the day and the month"),
-    ("2023-02-30", "'2023-02-30' is not a real date"),
-    ("03/12/23", "'03/12/23' could be read two ways (day/month or month/day)"),
-    ("3.12.2023", "could be read two ways"),
-    ("12-03-2023", "could be read two ways"),
+    ("31 February 2024", "'31 February 2024' is not a real date: February 2024 has 29 days; check the day "
+                         "and the month"),
+    ("2023-02-30", "'2023-02-30' is not a real date: February 2023 has 28 days; check the day and the month"),
+    ("2025-13-01", "'2025-13-01' is not a real date: there is no month 13; write the month as 01 to 12, or "
+                   "in words, like 1 September 2024"),
+    ("January 0000", "'January 0000' has the year 0000, which cannot be right for this policy; write the "
+                     "year in full, like January 2025"),
+    ("3 May 20244", "'3 May 20244' has the year 20244, which cannot be right for this policy; write the "
+                    "year in full, like 3 May 2025"),
+    ("03/12/23", "'03/12/23' could be read two ways (day/month or month/day); write it with the month in "
+                 "words, like 3 December 2023, or as 2023-12-03"),
+    ("3.12.2023", "'3.12.2023' could be read two ways (day/month or month/day); write it with the month in "
+                  "words, like 3 December 2023, or as 2023-12-03"),
     ("next year", f"cannot read 'next year' as a date; write {ACCEPTED_FORMS}"),
-    ("Smarch 2024", "cannot read 'Smarch 2024' as a date"),
-    ("Winter 2024", "cannot read 'Winter 2024' as a date"),
-    ("", "expected a date"),
-    (2024, "expected a date, found 2024"),
-    (None, "expected a date"),
+    ("Winter 2024", f"cannot read 'Winter 2024' as a date; write {ACCEPTED_FORMS}"),
+    ("Smarch " * 20, f"cannot read '{('Smarch ' * 20)[:59].rstrip()}…' as a date; write {ACCEPTED_FORMS}"),
+    ("", f"this is empty; write {ACCEPTED_FORMS}"),
+    (None, f"this is empty; write {ACCEPTED_FORMS}"),
+    (2024, f"expected a date, found '2024'; write {ACCEPTED_FORMS}"),
+    (True, f"expected a date, found 'true'; write {ACCEPTED_FORMS}"),
 ])
-def test_refused_dates(written, says):
+def test_each_refused_date_says_what_is_wrong_and_what_to_write(written, says):
     with pytest.raises(DateFormatError) as error:
         parse_policy_date(written)
-    assert says in str(error.value)
+    assert str(error.value) == says
 
 
-def test_the_accepted_forms_are_named_in_every_refusal():
-    assert "September 2024" in ACCEPTED_FORMS and "Autumn 2024" in ACCEPTED_FORMS
-    assert "2024-09-01" in ACCEPTED_FORMS and "Spring Term 2025" in ACCEPTED_FORMS
+def test_every_example_the_refusals_offer_is_accepted():
+    examples = re.findall(r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|(?:[A-Z][a-z]+ )+\d{4}", ACCEPTED_FORMS)
+    assert examples == ["2024-09-01", "1 September 2024", "September 2024", "Autumn 2024", "Spring Term 2025",
+                        "Summer 2025"]
+    for example in examples:
+        assert str(parse_policy_date(example))
 
 
 def test_dates_compare_by_the_days_they_cover():
@@ -210,3 +223,22 @@ def test_load_school_refuses_a_file_name_that_is_not_a_slug(tmp_path):
     bad.write_text("school: {}", encoding="utf-8")
     with pytest.raises(PolicyError, match="lowercase letters, digits and hyphens ending in .yml"):
         load_school(bad)
+
+
+def test_every_pattern_of_schema_json_is_a_valid_unicode_mode_regular_expression(tmp_path):
+    """Editors' validators (check-jsonschema, yaml-language-server) read patterns as JavaScript
+    regular expressions in unicode mode, and refuse the whole schema if one is invalid there."""
+    import shutil
+    import subprocess
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (make test installs it)")
+    script = tmp_path / "patterns.js"
+    script.write_text(
+        "const schema = require(process.argv[2]); const bad = [];\n"
+        "(function walk(o) { if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) {\n"
+        "  if (k === 'pattern') { try { new RegExp(v, 'u'); } catch (e) { bad.push(v); } } else walk(v); } })(schema);\n"
+        "console.log(JSON.stringify(bad));\n", encoding="utf-8")
+    schema = Path(__file__).parent.parent / "schools" / "schema.json"
+    run = subprocess.run([node, str(script), str(schema)], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"

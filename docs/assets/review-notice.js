@@ -14,14 +14,15 @@
       String(d.getDate()).padStart(2, "0");
     if (today <= due) { return; }
     var text = box.getAttribute("data-next-review-text") || due;
-    var title = document.createElement("p");
-    title.className = "admonition-title";
-    title.textContent = "Review date passed";
+    // One short paragraph: it says when the policy was due without pushing the policy down.
     var body = document.createElement("p");
-    body.textContent = "This policy was due to be reviewed by " + text + ". It may be out of " +
-      "date: please ask the school for its current policy.";
+    var label = document.createElement("strong");
+    label.textContent = "Review date passed:";
+    body.appendChild(label);
+    var ask = box.getAttribute("data-ask") || "Please ask the school for its current policy.";
+    body.appendChild(document.createTextNode(" this policy was due to be reviewed by " + text +
+      ". " + ask));
     box.textContent = "";
-    box.appendChild(title);
     box.appendChild(body);
     box.classList.add("admonition", "warning", "policy-review-notice--due");
   }

@@ -19,6 +19,7 @@ from macros.model.model import load_model
 from macros.mkdocs_glue.output_hooks import PRINT_PAGE, PRINT_PLACEHOLDER, PRINT_SECTIONS_META
 from macros.model.passages import demote_headings
 from macros.render import pages
+from macros.render.accessibility import accessibility_statement
 from macros.importing.names import NAMES_STYLE, show_names
 
 _ATTRIBUTE_LIST = re.compile(r"\s*\{:[^}]*\}\s*$")
@@ -45,19 +46,22 @@ def define_env(env) -> None:
     # For overrides/partials/review-notice.html: the last day of the next review, as ISO.
     env.conf["extra"]["policy_next_review"] = school.dates.next_review.end.isoformat()
     env.conf["extra"]["policy_next_review_text"] = str(school.dates.next_review)
+    env.conf["extra"]["policy_review_ask"] = pages.review_ask(context)
     env.variables.update(context.variables)
     env.variables["policy_context"] = context
     env.macro(context.holders, "holders")
     env.macro(context.holder_lines, "holder_lines")
     env.macro(lambda: _title_block(env, context), "title_block")
     env.macro(lambda: pages.whos_who(context), "whos_who")
-    env.macro(lambda: pages.accessibility_statement(context), "accessibility_statement")
+    env.macro(lambda: accessibility_statement(context), "accessibility_statement")
     # The end-of-page "questions or comments" block, rendered by overrides/main.html.
     env.conf["extra"]["policy_feedback"] = pages.feedback(context)
     # The facts printed at the top of the whole policy, rendered by overrides/main.html.
     env.conf["extra"]["policy_print_summary"] = pages.print_summary(context)
+    # The running footer of every printed page, for overrides/partials/print-footer.html.
+    env.conf["extra"]["policy_running_footer"] = pages.css_string(pages.running_footer(context))
     env.macro(lambda: _whole_policy(env, context), "whole_policy")
-    env.macro(lambda: render_markdown(differences(school, model)), "differences")
+    env.macro(lambda: render_markdown(differences(school, model, context.account)), "differences")
 
 
 def _title_block(env, context: PageContext) -> str:

@@ -209,7 +209,8 @@ def _store_blobs(repo: Path, store: Path) -> dict[str, str]:
 
 def _check_version(value: str, what: str) -> None:
     if not re.match(VERSION_RE, value) or value in (".", ".."):
-        raise _problem(PUBLISH, f"'{value}' cannot be used as a {what}: it becomes part of the web "
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise _problem(PUBLISH, f"'{value}' cannot be used as {article} {what}: it becomes part of the web "
                        "address, so use 1 to 40 letters, digits, '.', '-' or '_', starting with a "
                        "letter or digit, like 2024-25", what)
 

@@ -1,4 +1,5 @@
-"""`policy check`: every problem in every school file, plus what the editor should look at.
+"""`policy check`: every problem in every school file (the account of its edits included),
+plus what the editor should look at.
 
 Each finding is a level and a Problem (file, line, column, field, message), shown as text for
 a person at a terminal, or as GitHub workflow commands (`::error file=…,line=…::…`) so that in
@@ -11,12 +12,15 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from macros.render.context import build_context
 from macros.render.differences import plain, words_of
 from macros.errors import PolicyError, Problem
-from macros.render.model_changes import model_changes
-from macros.school.loader import KEY, all_slugs, display_path, load_school, read_yaml, school_path
+from macros.render.model_changes import change_note, model_changes
+from macros.school.loader import all_slugs, display_path, load_school, school_path
+from macros.school.yaml_reader import KEY, field_name
 from macros.paths import DOCS_DIR
 from macros.model.model import Model, load_model
+from macros.school.dates import dates_in
 from macros.school.schema import School
 
 REVIEW_WARNING_DAYS = 30
@@ -95,6 +99,27 @@ def review_notice(school: School, today: dt.date) -> str | None:
     return None
 
 
+def contact_warning(school: School) -> str | None:
+    """A warning when the file gives no way to reach the school (who's who would give none)."""
+    info = school.school
+    if info.email or info.phone or info.office_hours:
+        return None
+    return ("no way to contact the school is given, so the who's who page cannot say how to reach "
+            "the people it names: add email:, phone: or office_hours: under school:")
+
+
+def title_date_warnings(school: School) -> list[tuple[int, str]]:
+    """(row index, warning) for a title-page date that is none of the file's dates: the two
+    would disagree."""
+    d = school.dates
+    known = {(x.start, x.end) for x in (d.ratified, d.reviewed, d.next_review, d.behaviour_policy_reviewed) if x}
+    listed = ", ".join(str(x) for x in (d.ratified, d.reviewed, d.next_review) if x)
+    return [(n, f"'{row.value}' gives the date {date}, which is none of the dates under dates: "
+                f"({listed}); write the same date in both places")
+            for n, row in enumerate(school.title_page.rows or [])
+            for date in dates_in(row.value) if (date.start, date.end) not in known]
+
+
 def links_without_address(school: School, model: Model) -> list[str]:
     """Registry entries the model's text refers to that have no web address for this school."""
     used: set[str] = set()
@@ -112,13 +137,13 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
     for slug in slugs or all_slugs():
         try:
             school = load_school(school_path(slug), model)
+            build_context(school, model)     # every edit must land on a page (the account)
         except PolicyError as error:
             report.failed.append(slug)
             report.findings += [Finding("error", problem) for problem in error.problems]
             continue
-        path = school_path(slug)
-        file = display_path(path)
-        data, positions = read_yaml(path)
+        file = display_path(school_path(slug))
+        positions = school.source_positions
 
         def found(level: str, message: str, name: str = "", path: tuple = ()) -> None:
             """A finding on the line where the field at `path` is written (the file, without one)."""
@@ -128,14 +153,17 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
         notice = review_notice(school, today)
         if notice:
             found("warning", notice, "dates.next_review", ("dates", "next_review"))
+        for n, message in title_date_warnings(school):
+            found("warning", message, f"title_page.rows[{n + 1}].value", ("title_page", "rows", n, "value"))
+        contact = contact_warning(school)
+        if contact:
+            found("warning", contact, "school", ("school",))
         for change in model_changes(school, model):
             current = model.passages[change.passage]
-            message = (f"model changed since your last review (issue {change.reviewed}): "
-                       + ("this passage is new" if change.what == "new" else "its wording is now")
-                       + f" in issue {change.current}: \"{plain(current.text, words=words_of(school, model))}\"; "
-                       f"read it, then set model_reviewed: {model.issue}")
-            found("warning", message, f"passages.{change.group}.{change.passage}",
-                  _passage_path(data, change.group, change.passage))
+            message = (f"{change_note(change)}, where it reads: "
+                       f"\"{plain(current.text, words=words_of(school, model))}\"; then set model_reviewed: {model.issue}")
+            path = _passage_path(school, change.group, change.passage)
+            found("warning", message, field_name(path), path)
         missing = links_without_address(school, model)
         if missing:
             found("note", f"{len(missing)} references have no web address yet and show as plain text: "
@@ -144,9 +172,8 @@ def check_schools(slugs: list[str] | None = None, today: dt.date | None = None) 
     return report
 
 
-def _passage_path(data: dict, group: str, passage: str) -> tuple:
+def _passage_path(school: School, group: str, passage: str) -> tuple:
     """The path of a passage's entry in the file: a key (add_after, replace, fill) or an omit item."""
-    entries = (data.get("passages") or {}).get(group)
-    if isinstance(entries, list) and passage in entries:
-        return ("passages", group, entries.index(passage))
+    if group == "omit":
+        return ("passages", "omit", school.passages.omit.index(passage))
     return ("passages", group, passage)

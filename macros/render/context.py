@@ -1,21 +1,29 @@
-"""From a validated school to what the pages need: template variables, macros' output and edits.
+"""From a validated school to what the pages need: template variables, macros' output, edits,
+and the account of those edits (every entry of the school file and the page it lands on).
 
-Plain Python with no mkdocs import, so the rendering could move to another tool one day.
-Every value taken from a school file is escaped here, once, so it reaches the page as text.
+Plain Python with no mkdocs import, so the rendering could move to another tool one day (and
+`policy check` renders each section itself to account for the edits). Every value taken from a
+school file is escaped here, once, so it reaches the page as text.
 """
 from __future__ import annotations
 
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from jinja2 import Environment, StrictUndefined, TemplateError
+
 from macros.errors import PolicyError, Problem
+from macros.model.edits import Applied, Edits, Effect, apply_edits
 from macros.model.model import Link, Model
-from macros.model.passages import Edits, apply_edits
+from macros.paths import DOCS_DIR
+from macros.render.account import EditAccount, edit_account
+from macros.render.wording import ROLE_NAMES, school_words
+from macros.school.dates import in_one_wording
 from macros.school.schema import Holder, School, Vacancy
 
-ROLE_NAMES = ("designated_teacher", "designated_governor", "safeguarding_lead")
 VAGUE_LINK_TEXT = {"here", "website", "guidance", "toolkit", "checklist", "link", "this", "click here"}
 # The characters Python-Markdown lets a backslash escape (a backslash before any other
 # character would stay visible on the page).
@@ -23,6 +31,16 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!<>&])")
 _REFERENCE_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[([a-z0-9-]+)\]")
 _REFERENCE_DEFINITION = re.compile(r"^((?:[ \t]*(?:[-*+]|\d+[.)]|&gt;)?[ \t]*)*)\[(?=[^\]\n]*\]:)", re.M)
 _HEADING_LINE = re.compile(r"^(#{1,6})(?=\s)", re.M)
+# mkdocs' front matter (a page's meta), which mkdocs removes before the macros see the page.
+_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*\n", re.S)
+# The model's placeholders rendered as mkdocs-macros renders them (a plain Jinja environment,
+# undefined names refused), so `policy check` sees each page as the site will show it.
+_JINJA = Environment(undefined=StrictUndefined)
+
+
+@lru_cache(maxsize=64)
+def _template(source: str):
+    return _JINJA.from_string(source)
 
 
 def inline_text(value: str | None) -> str:
@@ -60,6 +78,7 @@ class PageContext:
     edits: Edits
     links: dict[str, Link]
     unresolved_links: set[str] = field(default_factory=set)
+    account: EditAccount | None = None
 
     # --- macros ---------------------------------------------------------------------
     def holders(self, role: str, titles: bool | None = None) -> str:
@@ -96,7 +115,8 @@ class PageContext:
             publication = meta["publication"]
             lines += _definition_list(publication["rows"])
             lines += [f"**{inline_text(publication['notice'])}**", "{: .policy-notice }", ""]
-        rows = ([(r.label, r.value) for r in page.rows] if page.rows is not None
+        # A date in the school's own rows reads as the site words it everywhere else.
+        rows = ([(r.label, in_one_wording(r.value)) for r in page.rows] if page.rows is not None
                 else self.default_rows())
         lines += _definition_list(rows)
         return "\n".join(lines)
@@ -119,13 +139,52 @@ class PageContext:
 
     # --- pages ----------------------------------------------------------------------
     def finish_section(self, section: str | None, markdown: str) -> str:
-        """Rendered model Markdown → the school's page: its own section, edits, real links."""
-        if section and section in self.school.sections:
+        """Rendered model Markdown → the school's page: its own section, edits, real links.
+
+        A model section's page must show exactly what the account of the school's edits says
+        it shows: the differences page and `policy diff` are drawn from that account."""
+        applied = self.apply_section(section, markdown)
+        if self.account is not None and section in self.account.effects:
+            expected = self.account.effects[section]
+            if set(applied.effects) != expected:
+                missing = sorted(f"{e.group} {e.passage}" for e in expected - set(applied.effects))
+                extra = sorted(f"{e.group} {e.passage}" for e in set(applied.effects) - expected)
+                raise PolicyError(Problem(f"docs/{section}.md", "this page does not show the school's "
+                                          f"edits as `policy check` accounted for them (missing: "
+                                          f"{', '.join(missing) or 'none'}; extra: {', '.join(extra) or 'none'}); "
+                                          "the page's Markdown was rendered differently — please report this"))
+        return self.resolve_links(applied.markdown)
+
+    def apply_section(self, section: str | None, markdown: str) -> Applied:
+        """The school's edits applied to one section's rendered Markdown (or to another page's)."""
+        own = section is not None and section in self.school.sections
+        if own:
             title = (self.title_block() if section == "index" else
                      next((line for line in markdown.split("\n") if line.startswith("# ")), ""))
-            own = _normalise_headings(school_markdown(self.school.sections[section]), 2)
-            markdown = f"{title}\n\n{own}\n" if title else own
-        return self.resolve_links(apply_edits(markdown, self.edits))
+            text = _normalise_headings(school_markdown(self.school.sections[section]), 2)
+            markdown = f"{title}\n\n{text}\n" if title else text
+        applied = apply_edits(markdown, self.edits)
+        if own and not any(e.group == "omit" and self.model.passage_section.get(e.passage) == section
+                           and self.model.passages[e.passage].kind == "heading"
+                           and self.model.passages[e.passage].level == 1 for e in applied.effects):
+            applied.effects.append(Effect("sections", section))
+        return applied
+
+    def section_source(self, section: str) -> str:
+        """A model section's Markdown as written in docs/, without its front matter."""
+        text = (DOCS_DIR / f"{section}.md").read_text(encoding="utf-8")
+        return _FRONT_MATTER.sub("", text, count=1)
+
+    def render_section(self, section: str) -> str:
+        """A model section with this school's words in its placeholders, as mkdocs-macros
+        renders it (without mkdocs), for the account of the school's edits."""
+        try:
+            return _template(self.section_source(section)).render(
+                **self.variables, holders=self.holders, holder_lines=self.holder_lines,
+                title_block=self.title_block)
+        except TemplateError as error:
+            raise PolicyError(Problem(f"docs/{section}.md", f"a placeholder cannot be filled: {error}; "
+                                      "use only the placeholders AUTHORING.md lists")) from None
 
     def resolve_links(self, markdown: str) -> str:
         def link(m: re.Match) -> str:
@@ -157,61 +216,17 @@ def _definition_list(rows: list) -> list[str]:
     return lines
 
 
-def _pronoun_phrase(school: School) -> str:
-    holders = school.roles.designated_teacher
-    if isinstance(holders, Vacancy) or len(holders) != 1:
-        return "They are"
-    return {"she": "She is", "he": "He is"}.get(holders[0].pronoun or "they", "They are")
+def _escaped(words: Any) -> Any:
+    """The school's words as Markdown that renders exactly as written (numbers and yes/no kept)."""
+    if isinstance(words, dict):
+        return {key: _escaped(value) for key, value in words.items()}
+    return inline_text(words) if isinstance(words, str) else words
 
 
 def build_context(school: School, model: Model) -> PageContext:
-    meta = model.meta
-    choices = school.choices
-    approach = {"email": "", "phone": "", **model.behaviour_approaches[choices.behaviour_approach]}
-    if choices.behaviour_contact:
-        approach.update({k: v for k, v in choices.behaviour_contact.model_dump().items() if v})
-    centre = school.school.setting == "centre"
-    dates = school.dates
-    variables = {
-        "school": {
-            "name": inline_text(school.school.name),
-            "short_name": inline_text(school.school.short_name or school.school.name),
-            "email": inline_text(school.school.email),
-            "phone": inline_text(school.school.phone),
-        },
-        "setting": "Centre" if centre else "school",
-        "Setting": "Centre" if centre else "School",
-        "governance": {
-            "body": "Management Committee" if school.governance == "management-committee" else "Governing Body",
-            "member_title": ("Designated Management Committee Member"
-                             if school.governance == "management-committee" else "Designated School Governor"),
-        },
-        "dates": {
-            "ratified": inline_text(str(dates.ratified)),
-            "ratified_by": inline_text(dates.ratified_by),
-            "reviewed": inline_text(str(dates.reviewed or "")),
-            "next_review": inline_text(str(dates.next_review)),
-            "designated_teacher_year": inline_text(dates.designated_teacher_year),
-            "behaviour_policy_reviewed": inline_text(str(dates.behaviour_policy_reviewed or "")),
-        },
-        "model": {
-            "kcsie_edition": inline_text(meta["kcsie_edition"]),
-            "reference": inline_text(meta["reference"]),
-            "issue": model.issue,
-            "published": inline_text(meta["published"]),
-            "version_label": inline_text(model.version_label),
-        },
-        "behaviour": {k: inline_text(v) for k, v in approach.items()},
-        "toolkit": {
-            "delivered": choices.toolkit_training.status == "delivered",
-            "when": inline_text(choices.toolkit_training.when),
-        },
-        "alternative_provision": {
-            "full_time": inline_text(choices.alternative_provision_full_time
-                                     or meta["alternative_provision_full_time"]),
-        },
-        "designated_teacher_is": _pronoun_phrase(school),
-    }
+    """The page context of a school, with the account of its edits; raise PolicyError naming
+    each edit that would take effect nowhere (file, line, field and what to write instead)."""
+    variables = _escaped(school_words(school, model))
     passages = school.passages
     edits = Edits(
         omit=set(passages.omit),
@@ -221,4 +236,11 @@ def build_context(school: School, model: Model) -> PageContext:
         fill={k: [school_markdown(t) for t in v] for k, v in passages.fill.items()},
     )
     links = {key: Link(key, link.title, school.links.get(key, link.url)) for key, link in model.links.items()}
-    return PageContext(school, model, variables, edits, links)
+    context = PageContext(school, model, variables, edits, links)
+    account = edit_account(school, model, context.render_section, context.apply_section,
+                           context.section_source)
+    if account.missed:
+        problems = account.problems(school.source_file or "school file", school.source_positions)
+        raise PolicyError(sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0)))
+    context.account = account
+    return context

@@ -21,6 +21,15 @@ class ModelChange:
     what: str        # "changed" or "new"
 
 
+def change_note(change: ModelChange) -> str:
+    """What changed, in words: the issue the school reviewed and the model's issue now."""
+    if change.what == "new":
+        return (f"this passage is new since issue {change.reviewed}, the one you last reviewed; read it in "
+                f"issue {change.current}")
+    return (f"the model reworded this passage after issue {change.reviewed}, the one you last reviewed; "
+            f"read it again in issue {change.current}")
+
+
 def touched_passages(school) -> list[tuple[str, str]]:
     edits = school.passages
     found = [(name, "omit") for name in edits.omit]

@@ -1,4 +1,4 @@
-"""The pages the builder adds around the policy: who's who, the accessibility statement, feedback.
+"""The pages the builder adds around the policy: who's who, feedback, the print page's extras.
 
 Plain Python with no mkdocs import: each function takes the PageContext (macros/context.py)
 and returns Markdown (or, for the feedback block the theme template renders, plain data).
@@ -9,27 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from macros.render.context import ROLE_NAMES, PageContext, inline_text
+from macros.render.context import PageContext, inline_text
+from macros.render.wording import ROLE_FOR, ROLE_NAMES, role_label, role_title
+from macros.school.dates import dates_in
 from macros.school.schema import Holder, Vacancy
-
-# What the role headings say when model.yml does not give a title.
-_ROLE_FALLBACK_TITLES = {
-    "designated_teacher": "Designated Teacher for Children Looked After and Previously Looked After",
-    "designated_governor": "{member_title} for Children Looked After and Previously Looked After",
-    "safeguarding_lead": "Designated Safeguarding Lead",
-}
-# Short names for the at-a-glance block on the home page.
-_ROLE_SHORT = {
-    "designated_teacher": "Designated Teacher",
-    "designated_governor": "{member_title}",
-    "safeguarding_lead": "Designated Safeguarding Lead",
-}
-# Who the role is for, in a parent's words.
-_ROLE_FOR = {
-    "designated_teacher": "for children in care and children previously in care",
-    "designated_governor": "for children in care and children previously in care",
-    "safeguarding_lead": "for children with a social worker",
-}
 
 
 @dataclass(frozen=True)
@@ -69,11 +52,7 @@ def _office(context: PageContext) -> str:
 
 def _role_title(context: PageContext, role: str) -> str:
     roles = context.model.meta.get("roles") or {}
-    title = (roles.get(role) or {}).get("title") or _ROLE_FALLBACK_TITLES[role]
-    if role == "designated_governor":
-        # The model's wording names a governor; a centre run by a Management Committee
-        # designates one of its members instead.
-        title = re.sub(r"^Designated (School )?Governor", "{member_title}", title)
+    title = role_title(role, context.school.governance, (roles.get(role) or {}).get("title"))
     return _fill(title, _words(context))
 
 
@@ -94,19 +73,36 @@ def _tel(phone: str | None) -> str | None:
     return digits or None
 
 
-def contact_sentence(context: PageContext, purpose: str = "") -> str:
-    """How to reach the school, in Markdown: its email and phone, or its office."""
+def _ways(context: PageContext) -> list[tuple[str, str]]:
+    """(kind, Markdown) for each way to reach the school its file gives: email, phone, office."""
     info = context.school.school
-    name = context.variables["school"]["name"]
     ways = []
     if info.email:
-        ways.append(f"email [{inline_text(info.email)}](<mailto:{info.email}>)")
+        ways.append(("email", f"[{inline_text(info.email)}](<mailto:{info.email}>)"))
     if info.phone:
         tel = _tel(info.phone)
         phone = inline_text(info.phone)
-        ways.append(f"phone [{phone}](<tel:{tel}>)" if tel else f"phone {phone}")
+        ways.append(("phone", f"[{phone}](<tel:{tel}>)" if tel else phone))
+    if info.office_hours:
+        ways.append(("office", inline_text(info.office_hours)))
+    return ways
+
+
+def contact_routes(context: PageContext) -> list[str]:
+    """The ways to reach the school its file gives, as list items (empty when it gives none)."""
+    office = _office(context)
+    words = {"email": "by email: {}", "phone": "by phone: {}", "office": f"at {office}, open {{}}"}
+    return [words[kind].format(value) for kind, value in _ways(context)]
+
+
+def contact_sentence(context: PageContext, purpose: str = "") -> str:
+    """How to reach the school, in Markdown: its email, phone and office hours, or its office."""
+    name = context.variables["school"]["name"]
+    office = _office(context)
+    words = {"email": "email {}", "phone": "phone {}", "office": f"visit {office} ({{}})"}
+    ways = [words[kind].format(value) for kind, value in _ways(context)]
     if not ways:
-        return f"Please contact {_office(context)} at {name}{purpose}."
+        return f"Please contact {office} at {name}{purpose}."
     return f"Please {' or '.join(ways)} ({name}){purpose}."
 
 
@@ -139,24 +135,34 @@ def whos_who(context: PageContext) -> str:
         does = _role_does(context, role)
         if does:
             lines += [f"What this role does: {does}", ""]
-    lines += ["## How to contact them {: #whos-who-contact }", "",
-              contact_sentence(context, ", and ask for the person you need"), ""]
+    routes = contact_routes(context)
+    if routes:
+        lines += ["## How to contact them {: #whos-who-contact }", "",
+                  f"Ask {name} for the person you need:", ""] + [f"- {r}" for r in routes] + [""]
+    else:
+        # Say plainly what is missing rather than promise a way that is not there.
+        lines += ["## Contacting them {: #whos-who-contact }", "",
+                  f"This website does not give the {context.variables['setting']}’s email address, "
+                  f"phone number or office hours yet. Please ask at {_office(context)} at {name} "
+                  "for the person you need.", ""]
     return "\n".join(lines)
 
 
 def whos_who_block(context: PageContext) -> str:
     """The at-a-glance block for the home page (Markdown, inside its own section)."""
-    words = _words(context)
     items = []
     for role in ROLE_NAMES:
         value = getattr(context.school.roles, role)
-        role_name = _fill(_ROLE_SHORT[role], words)
+        role_name = inline_text(role_label(role, context.school.governance))
         if isinstance(value, Vacancy):
             who = f"vacant at the moment; please contact {inline_text(value.contact)}"
         else:
             names = [_holder(h) for h in value]
             who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        items.append(f"- {role_name} ({_ROLE_FOR[role]}): {who}")
+        items.append(f"- {role_name} ({ROLE_FOR[role]}): {who}")
+    # The link promises a way to contact them only when the school file gives one.
+    link = ("What each person does, and how to contact them" if contact_routes(context)
+            else "What each person does")
     return "\n".join([
         '<section class="policy-whos-who" aria-labelledby="whos-who-at-a-glance" markdown>',
         "",
@@ -164,86 +170,9 @@ def whos_who_block(context: PageContext) -> str:
         "",
         *items,
         "",
-        "[What each person does, and how to contact them](whos-who.md)",
+        f"[{link}](whos-who.md)",
         "",
         "</section>",
-        "",
-    ])
-
-
-# --- accessibility statement --------------------------------------------------------
-
-def accessibility_statement(context: PageContext) -> str:
-    """An accessibility statement in the shape UK public-sector websites publish."""
-    v = context.variables
-    name = v["school"]["name"]
-    policy = inline_text(context.model.meta["short_title"])
-    return "\n".join([
-        "# Accessibility statement {: #accessibility }",
-        "",
-        f"This statement applies to this website: {name}’s {policy}, based on the "
-        f"{v['model']['version_label']} model policy. We want as many people as possible to be "
-        "able to read it. For example, you should be able to:",
-        "",
-        "- read every page on a phone, and zoom in up to 400% without the text spilling off the screen",
-        "- switch between a light and a dark colour scheme",
-        "- move around the whole website using just a keyboard",
-        "- listen to the website using a screen reader",
-        "- search the whole policy, without your search leaving this website",
-        "- print the whole policy from the “Whole policy (print)” page",
-        "",
-        "This website does not use cookies, analytics, web fonts or anything loaded from "
-        "another website: your browser only ever contacts this website.",
-        "",
-        "## How accessible this website is {: #accessibility-status }",
-        "",
-        "This website aims to meet the Web Content Accessibility Guidelines (WCAG) version 2.2 "
-        "at level AA, and we are not aware of any part of it that fails to meet that standard. "
-        "The limitations we know of are listed below.",
-        "",
-        "## How we tested this website {: #accessibility-testing }",
-        "",
-        "Every time the website is built, an automated test opens every page in the Chromium "
-        "web browser and checks it with the axe-core accessibility checker against WCAG 2.0, "
-        "2.1 and 2.2 levels A and AA, in both the light and the dark colour schemes, on a "
-        "desktop-sized screen and on a phone-sized screen. The same tests check that:",
-        "",
-        "- each page has one main heading and its headings are in order",
-        "- the page language is set to British English",
-        "- every link has a name that says where it goes",
-        "- a “skip to content” link is provided, and keyboard focus is always visible",
-        "- search and the other controls can be reached with the keyboard",
-        "- pages do not scroll sideways on a screen 320 pixels wide",
-        "- every link within the website works",
-        "- the printed policy includes the school’s name, the dates and the named people",
-        "",
-        "Automated tests cannot find every problem, so please tell us about anything that is "
-        "hard to use.",
-        "",
-        "## Known limitations {: #accessibility-limitations }",
-        "",
-        "- The policy follows the wording of the model policy, which uses some long sentences, "
-        "technical terms and abbreviations.",
-        "- Some documents the policy refers to are on other websites, such as GOV.UK. We do not "
-        "control how accessible they are.",
-        "- Where a document the policy mentions has no web address we can link to, its name is "
-        "shown as plain text.",
-        "- Search needs JavaScript. Without it, every page can still be read, and the whole "
-        "policy is on the “Whole policy (print)” page.",
-        "- A PDF saved from the print page is made by your browser and may not be fully "
-        "accessible; the web pages are the accessible version.",
-        "",
-        "## Tell us about a problem, or ask for another format {: #accessibility-contact }",
-        "",
-        f"If you find a problem with this website, or you need the policy in a different format "
-        f"such as large print, easy read, audio or braille, please tell us. "
-        f"{contact_sentence(context)} We will reply as soon as we can.",
-        "",
-        "## Enforcement procedure {: #accessibility-enforcement }",
-        "",
-        "The Equality and Human Rights Commission (EHRC) is responsible for enforcing the "
-        "accessibility regulations. If you are not happy with how we respond to your complaint, "
-        "contact the [Equality Advisory and Support Service (EASS)](<https://www.equalityadvisoryservice.com/>).",
         "",
     ])
 
@@ -263,7 +192,8 @@ def feedback(context: PageContext) -> Feedback:
         phone=info.phone,
         tel=_tel(info.phone),
         fallback=f"If you have a question about this policy or would like to comment on it, "
-                 f"please contact {office} at {name}.",
+                 f"please contact {office} at {name}"
+                 + (f" (open {info.office_hours})." if info.office_hours else "."),
         subject=f"{context.model.meta['short_title']} ({name})",
     )
 
@@ -274,7 +204,8 @@ def print_summary(context: PageContext) -> list[tuple[str, str]]:
     """Label/value rows printed above the whole policy: who, which version, which dates.
 
     Plain text (the theme template escapes it). It is shown only when printing, outside the
-    policy's own text, so every printed copy starts with the facts a governor checks.
+    policy's own text, so every printed copy starts with the facts a governor checks. A date
+    the title page already shows is not repeated here (each date once, in one wording).
     """
     school = context.school
     v = context.variables
@@ -283,14 +214,48 @@ def print_summary(context: PageContext) -> list[tuple[str, str]]:
     if school.version:
         rows.append(("Version", school.version))
     rows.append(("Based on the model policy", context.model.version_label))
-    rows += context.default_rows()
-    short = {"designated_teacher": "Designated Teacher",
-             "designated_governor": v["governance"]["member_title"],
-             "safeguarding_lead": "Designated Safeguarding Lead"}
+    shown = _dates_on_title_page(context)
+    dates = {"Ratified": school.dates.ratified, "Reviewed": school.dates.reviewed,
+             "Next review": school.dates.next_review}
+    rows += [(label, value) for label, value in context.default_rows()
+             if (dates[label].start, dates[label].end) not in shown]
     for role in ROLE_NAMES:
         value = getattr(school.roles, role)
+        label = role_label(role, school.governance)
         if isinstance(value, Vacancy):
-            rows.append((short[role], f"vacant (contact {value.contact})"))
+            rows.append((label, f"vacant (contact {value.contact})"))
         else:
-            rows.append((short[role], "; ".join(h.name + (f", {h.title}" if h.title else "") for h in value)))
+            rows.append((label, "; ".join(h.name + (f", {h.title}" if h.title else "") for h in value)))
     return rows
+
+
+def _dates_on_title_page(context: PageContext) -> set[tuple]:
+    """The spans of the dates the title page's rows show (all of them with the default rows)."""
+    page = context.school.title_page
+    if page.rows is None:
+        d = context.school.dates
+        return {(x.start, x.end) for x in (d.ratified, d.reviewed, d.next_review) if x}
+    return {(x.start, x.end) for row in page.rows for x in dates_in(row.value)}
+
+
+# --- the review notice ---------------------------------------------------------------
+
+def review_ask(context: PageContext) -> str:
+    """What the review notice asks a reader to do once the review date has passed."""
+    return f"Please ask the {context.variables['setting']} for its current policy."
+
+
+# --- the running footer on every printed page -------------------------------------------
+
+def running_footer(context: PageContext) -> str:
+    """Whose policy, which version, when ratified: printed at the foot of every page."""
+    school = context.school
+    version = f", version {school.version}" if school.version else ""
+    return (f"{school.school.name}: {context.model.meta['short_title']}{version}, "
+            f"ratified {school.dates.ratified}")
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal that is safe inside <style> (anything unusual escaped)."""
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:;()/-")
+    return '"' + "".join(c if c in safe else f"\\{ord(c):06x}" for c in text) + '"'

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from macros.errors import PolicyError, Problem
-from macros.school.loader import display_path, load_school
+from macros.school.loader import display_path, load_school, refuse_reserved_name
 from macros.model.model import Model, load_model
 from macros.paths import schools_dir
 from macros.school.schema import SLUG_RE
@@ -166,6 +166,7 @@ def create_school(new: NewSchool, folder: Path | None = None, interactive: bool 
     if not re.match(SLUG_RE, new.slug):
         raise PolicyError(Problem(file, f"'{new.slug}' cannot name a school file: use lowercase letters, "
                                   "digits and hyphens, like st-josephs"))
+    refuse_reserved_name(new.slug, file)
     if target.exists():
         raise PolicyError(Problem(file, "this school already exists; edit its file, or choose another name"))
     interactive = sys.stdin.isatty() if interactive is None else interactive

@@ -6,16 +6,18 @@ model text (does this passage exist?) live in `loader.py`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Literal, Union
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator,
-                      Field, StringConstraints, Tag, WithJsonSchema, model_validator)
+                      Field, PrivateAttr, StringConstraints, Tag, WithJsonSchema, model_validator)
 
 from macros.school.dates import DateFormatError, PolicyDate, parse_policy_date
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PASSAGE_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$"
 VERSION_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+ACADEMIC_YEAR_RE = r"^\d{4}[/-]\d{2,4}$"
 
 _TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -41,6 +43,24 @@ def _plain(value: str) -> str:
     return value
 
 
+def _visible(value: str) -> str:
+    """A short text must show something, not only invisible characters (a zero-width space)."""
+    _plain(value)
+    if not any(unicodedata.category(c)[0] in "LNPS" for c in value):
+        raise ValueError("this shows nothing (only spaces or invisible characters); write the text, "
+                         "or remove the field")
+    return value
+
+
+def _name(value: str) -> str:
+    """A name must have a letter a reader can see."""
+    _plain(value)
+    if not any(unicodedata.category(c)[0] == "L" for c in value):
+        raise ValueError("a name must have at least one letter a reader can see (this has only "
+                         "digits, punctuation, spaces or invisible characters); write the name")
+    return value
+
+
 _IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
 
 
@@ -62,12 +82,16 @@ def _markdown(value: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
-                 AfterValidator(_plain)]
+                 AfterValidator(_visible)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+                 AfterValidator(_name)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000),
                      AfterValidator(_markdown)]
+# No backslash before a quote in a pattern: schema.json's patterns are read as unicode-mode
+# regular expressions, where an escaped quote is an error that makes validators refuse the schema.
 Email = Annotated[str, StringConstraints(strip_whitespace=True,
-                                         pattern="^[^@\\s<>\"'(){}]+@[^@\\s<>\"'(){}]+\\.[A-Za-z]{2,}$")]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern="^https?://[^\\s<>\"'{}]+$")]
+                                         pattern=r"""^[^@\s<>"'(){}]+@[^@\s<>"'(){}]+\.[A-Za-z]{2,}$""")]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"""^https?://[^\s<>"'{}]+$""")]
 PassageName = Annotated[str, StringConstraints(pattern=PASSAGE_RE)]
 SectionName = Annotated[str, StringConstraints(pattern=SLUG_RE)]
 LinkKey = Annotated[str, StringConstraints(pattern=SLUG_RE)]
@@ -90,19 +114,22 @@ class Strict(BaseModel):
 
 
 class SchoolInfo(Strict):
-    name: Text = Field(description="The school's full name as it appears in running text, "
+    name: Name = Field(description="The school's full name as it appears in running text, "
                                    "e.g. Westfield Primary School and Nursery.")
-    short_name: Text | None = Field(None, description="A short name, e.g. Hartsfield School.")
+    short_name: Name | None = Field(None, description="A short name, e.g. Hartsfield School.")
     setting: Literal["school", "centre"] = Field(
         "school", description="What the policy calls the setting: school, or centre for a "
                               "short-stay centre.")
     email: Email | None = Field(None, description="Where readers can ask about the policy.")
-    phone: Text | None = None
+    phone: Text | None = Field(None, description="The office's phone number, e.g. 01234 567890.")
+    office_hours: Text | None = Field(
+        None, description="When readers can visit or call the office, e.g. Monday to Friday, "
+                          "8.30am to 4pm.")
     website: Url | None = None
 
 
 class Holder(Strict):
-    name: Text = Field(description="The person's name, e.g. Emma Leach.")
+    name: Name = Field(description="The person's name, e.g. Emma Leach.")
     title: Text | None = Field(None, description="Their job title, e.g. Headteacher.")
     pronoun: Literal["she", "he", "they"] | None = Field(
         None, description="How the policy refers to them: she, he or they.")
@@ -137,7 +164,7 @@ class Dates(Strict):
     ratified_by: Text | None = Field(None, description="Who approved it, e.g. Full Governing Body.")
     reviewed: Date | None = Field(None, description="When it was last reviewed.")
     next_review: Date = Field(description="When it must next be reviewed.")
-    designated_teacher_year: Annotated[str, StringConstraints(pattern=r"^\d{4}[/-]\d{2,4}$")] | None = Field(
+    designated_teacher_year: Annotated[str, StringConstraints(pattern=ACADEMIC_YEAR_RE)] | None = Field(
         None, description="The academic year the Designated Teacher holds the post, e.g. 2023/24.")
     behaviour_policy_reviewed: Date | None = Field(
         None, description="When the school's behaviour policy was last reviewed.")
@@ -230,3 +257,20 @@ class School(Strict):
     passages: Passages = Passages()
     sections: dict[SectionName, LongText] = Field(
         {}, description="Last resort: a whole section in the school's own Markdown.")
+
+    # Where the school was read from, and where each field is written in it (for messages
+    # about edits that take effect nowhere, found after validation).
+    _file: str = PrivateAttr("")
+    _positions: dict = PrivateAttr(default_factory=dict)
+
+    def with_source(self, file: str, positions: dict) -> "School":
+        self._file, self._positions = file, positions
+        return self
+
+    @property
+    def source_file(self) -> str:
+        return self._file
+
+    @property
+    def source_positions(self) -> dict:
+        return self._positions
