@@ -4,42 +4,65 @@ Problems a user can fix arrive as PolicyError and are printed once, here, as `er
 """
 from __future__ import annotations
 
-import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
-from macros.errors import PolicyError
-
+# Only what Python has loaded already is imported before `main` runs: a Ctrl-C while the rest
+# loads is then `main`'s to report.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _cmd_build(args) -> int:
-    from macros.build.builder import build_many
-    from macros.build.landing import write_landing
-    from macros.school.loader import all_slugs, school_path
+    from macros.build.landing import readable_school_file
+    from macros.files import recover
+    from macros.school.loader import all_slugs
 
     # Schools named on the command line must exist; a badly named file found in schools/
     # fails on its own (reported below) and never stops the other schools' builds.
     for slug in args.slugs:
-        school_path(slug)
+        readable_school_file(slug)
     slugs = args.slugs or all_slugs()
-    Path(args.out).mkdir(parents=True, exist_ok=True)
+    out = Path(os.path.abspath(args.out))
+    try:
+        return _build_into(out, slugs, args)
+    except KeyboardInterrupt:
+        recover(out)            # Ctrl-C: whatever was being written goes
+        raise
+
+
+def _build_into(out: Path, slugs: list[str], args) -> int:
+    from macros.build.builder import build_many
+    from macros.build.landing import write_landing
+    from macros.errors import PolicyError
+    from macros.files import ensure_folder
+
+    ensure_folder(out, "output folder")
     bar = _ProgressBar(len(slugs)) if sys.stderr.isatty() and len(slugs) > 1 else None
-    results = build_many(slugs, Path(args.out), max(1, args.jobs), force=args.force,
-                         share_assets=not args.standalone, progress=bar.step if bar else None)
-    if bar:
-        bar.close()
-    write_landing(Path(args.out))
+    try:
+        results = build_many(slugs, out, max(1, args.jobs), force=args.force,
+                             share_assets=not args.standalone, progress=bar.step if bar else None)
+    finally:
+        if bar:
+            bar.close()
     failed = [r for r in results if not r.ok]
     for result in failed:
         print(f"error: {result.slug}: {_summary(result.message)}", file=sys.stderr)
+    try:
+        write_landing(out)
+        landing_failed = False
+    except PolicyError as error:
+        landing_failed = True
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
     skipped = sum(1 for r in results if r.skipped)
     built = len(results) - len(failed) - skipped
-    print(f"built {built} of {len(results)} school sites into {args.out}/"
+    print(f"built {built} of {len(results)} school sites into {args.out.rstrip('/')}/"
           + (f" ({skipped} unchanged, skipped; --force rebuilds them)" if skipped else "")
-          + (f"; failed: {', '.join(r.slug for r in failed)}" if failed else ""))
-    return EXIT_FAILED if failed else EXIT_OK
+          + (f"; failed: {', '.join(r.slug for r in failed)}" if failed else "")
+          + ("; the landing page was not updated" if landing_failed else ""))
+    return EXIT_FAILED if failed or landing_failed else EXIT_OK
 
 
 def _summary(message: str) -> str:
@@ -179,6 +202,8 @@ def _cmd_passages(args) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from macros.render.wording import DEFAULT_GOVERNANCE, role_label
 
     parser = argparse.ArgumentParser(prog="policy", description="Build and check school policy sites.")
@@ -273,7 +298,25 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+INTERRUPTED = "interrupted: stopped before the end; what was finished is in place, the rest as it was"
+EXIT_INTERRUPTED = 130          # 128 + SIGINT, as shells report it
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)    # a second Ctrl-C while we exit: no traceback
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:     # `policy passages | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush
+        return EXIT_OK
+
+
+def _run(argv: list[str] | None) -> int:
+    from macros.errors import PolicyError
+
     args = make_parser().parse_args(argv)
     try:
         return args.run(args)
@@ -283,11 +326,6 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return EXIT_FAILED
-    except BrokenPipeError:  # `policy passages | head`: the reader has what it wanted
-        sys.stderr.close()
-        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,16 @@ def fresh_template_cache(tmp_path_factory):
         os.environ.pop("POLICY_CACHE_DIR", None)
     else:
         os.environ["POLICY_CACHE_DIR"] = previous
+
+
+def pytest_sessionstart(session):
+    """Hypothesis keeps its files (examples, constants) under pytest's temporary folder, not
+    in the project's folder: set before any test module is collected."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    factory = getattr(session.config, "_tmp_path_factory", None)     # the tmp_path_factory fixture's
+    if factory is not None:
+        set_hypothesis_home_dir(factory.mktemp("hypothesis"))
 
 
 @pytest.fixture(scope="session")
@@ -59,19 +69,20 @@ def published_pages(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def config_with_hook():
-    """mkdocs.yml with one more hooks file from tests/hooks/, as a file beside it."""
-    made = []
+def config_with_hook(tmp_path):
+    """mkdocs.yml with one more hooks file from tests/hooks/, in a copy of the project's
+    sources under tmp_path (mkdocs reads the config's paths from the config file's folder)."""
+    project = tmp_path / "project"
+    for folder in ("docs", "overrides"):
+        shutil.copytree(PROJECT_DIR / folder, project / folder)
+    shutil.copytree(HOOKS, project / "tests" / "hooks")
+    (project / "macros").symlink_to(PROJECT_DIR / "macros", target_is_directory=True)
 
     def make(hook: str) -> Path:
         text = MKDOCS_YML.read_text(encoding="utf-8")
-        text = text.replace("\nhooks:\n", f"\nhooks:\n  - {HOOKS / hook}\n", 1)
-        handle, name = tempfile.mkstemp(prefix=".mkdocs-test-", suffix=".yml", dir=PROJECT_DIR)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        made.append(Path(name))
-        return Path(name)
+        text = text.replace("\nhooks:\n", f"\nhooks:\n  - tests/hooks/{hook}\n", 1)
+        config = project / f"mkdocs-{Path(hook).stem}.yml"
+        config.write_text(text, encoding="utf-8")
+        return config
 
-    yield make
-    for path in made:
-        path.unlink(missing_ok=True)
+    return make

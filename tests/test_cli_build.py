@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from macros import cli
-from macros.paths import PROJECT_DIR, SCHOOLS_DIR
+from macros.paths import SCHOOLS_DIR
 
 
 def test_a_badly_named_school_file_fails_alone_and_the_others_are_built(tmp_path, monkeypatch, capsys):
@@ -35,7 +35,7 @@ def _build_two_schools(tmp_path, stderr) -> subprocess.CompletedProcess:
     (schools / "bravo.yml").write_text("school: {name: 1\n", encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", POLICY_SCHOOLS_DIR=str(schools))
     return subprocess.run([str(Path(sys.executable).with_name("policy")), "build", "--out",
-                           str(tmp_path / "site"), "--jobs", "1"], cwd=PROJECT_DIR, env=env,
+                           "site", "--jobs", "1"], cwd=tmp_path, env=env,
                           stdout=subprocess.PIPE, stderr=stderr, text=True)
 
 
@@ -68,7 +68,7 @@ def test_a_terminal_sees_a_progress_bar_counting_schools_and_failures(tmp_path):
 def test_a_pipe_gets_no_progress_bar_only_the_failures(tmp_path):
     run = _build_two_schools(tmp_path, subprocess.PIPE)
     assert run.returncode == 1
-    assert not re.search(r"\[[#.]+\]", run.stderr)
-    assert [line for line in run.stderr.splitlines() if line.startswith("error: ")] == [
-        line for line in run.stderr.splitlines() if line.startswith("error: bravo: ")]
-    assert run.stdout.startswith("built 1 of 2 school sites")
+    assert "\r" not in run.stderr and not re.search(r"\[[#.]+\]", run.stderr)
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: bravo: schools/bravo.yml:2:1: "), run.stderr
+    assert run.stdout == "built 1 of 2 school sites into site/; failed: bravo\n"

@@ -20,25 +20,24 @@ import hashlib
 import logging
 import math
 import os
-import shutil
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from macros import platform
+from macros import files, platform
 from macros.mkdocs_glue import patches
 from macros.errors import PolicyError, Problem
 from macros.build.fingerprints import school_fingerprint, shared_fingerprint, stored_fingerprint, write_fingerprint
-from macros.build.landing import write_summary
-from macros.school.loader import load_school, school_path
+from macros.build.landing import readable_school_file, write_summary
+from macros.build.workers import WorkerPool
+from macros.school.loader import load_school
 from macros.mkdocs_glue.output_hooks import prune_site
-from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, SHARED_PLUGIN, SharedAssets, refuse_shared_folder_name, store_lock
+from macros.mkdocs_glue.shared_assets import (SHARED_ASSETS, SHARED_PLUGIN, SharedAssets,
+                                              refuse_shared_folder_name, store_lock)
 from macros.paths import MKDOCS_YML
 from macros.model.model import load_model
-
 
 
 @dataclass
@@ -86,16 +85,6 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path,
             os.environ["SCHOOL"] = previous
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
-        os.rename(target, old / "site")
-    os.rename(new, target)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 # --- One school ------------------------------------------------------------------------
 
 def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
@@ -108,27 +97,29 @@ def build_school(slug: str, out_dir: Path, config_file: Path = MKDOCS_YML, *,
     Every site gets a small summary (`.policy-summary.json`) the landing page reads instead of
     re-loading the school.
     """
-    school_file = school_path(slug)
+    school_file = readable_school_file(slug)
     refuse_shared_folder_name(slug, f"schools/{slug}.yml", "that folder")
     school = load_school(school_file, load_model())
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = files.ensure_folder(out_dir, "output folder")
+    target = out_dir / slug
+    files.recover_dir(target)
     # The shared files this build stores must outlive a clean-up by another run until the
     # site that uses them is in place.
-    with store_lock(out_dir) if share_assets else contextlib.nullcontext():
-        staging = Path(tempfile.mkdtemp(prefix=f".building-{slug}-", dir=out_dir))
-        try:
-            shared = SharedAssets(out_dir) if share_assets else None
-            _run_mkdocs(slug, staging, Path(config_file), shared=shared)
-            prune_site(staging)
-            write_summary(staging, school, school_file)
-            if fingerprint:
-                write_fingerprint(staging, fingerprint, shared.shared_paths if shared else [])
-            _swap_into_place(staging, out_dir / slug)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-    return out_dir / slug
+    try:
+        with store_lock(out_dir) if share_assets else contextlib.nullcontext():
+            with files.building_dir(target) as staging:
+                shared = SharedAssets(out_dir) if share_assets else None
+                _run_mkdocs(slug, staging, Path(config_file), shared=shared)
+                prune_site(staging)
+                write_summary(staging, school, school_file)
+                if fingerprint:
+                    write_fingerprint(staging, fingerprint, shared.shared_paths if shared else [])
+    except OSError as error:
+        kept = "the previous site is unchanged" if target.is_dir() else "no site was written"
+        raise PolicyError(Problem(f"schools/{slug}.yml", f"the site could not be written to "
+                                  f"{files.shown(Path(error.filename or target))}: "
+                                  f"{files.describe(error)} ({kept})")) from None
+    return target
 
 
 def _peak_rss_kb() -> int:
@@ -178,7 +169,7 @@ def _fingerprints(slugs: Iterable[str], config_file: Path, share_assets: bool) -
     found: dict[str, str | None] = {}
     for slug in slugs:
         try:
-            found[slug] = school_fingerprint(school_path(slug), shared)
+            found[slug] = school_fingerprint(readable_school_file(slug), shared)
         except (PolicyError, OSError):
             found[slug] = None      # the build reports the problem
     return found
@@ -200,9 +191,19 @@ def build_many(slugs: list[str], out_dir: Path, jobs: int = 1, *, force: bool = 
     Schools whose fingerprint matches the site in place are skipped (`skipped=True`)
     unless `force`. Results come back in the order of `slugs`.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fingerprints = _fingerprints(slugs, Path(config_file), share_assets)
+    out_dir = files.ensure_folder(out_dir, "output folder")
+    files.recover(out_dir)          # what a killed run left: a swap cut short, staged folders
+    try:
+        results = _build_all(slugs, out_dir, jobs, force, share_assets, Path(config_file), progress)
+    except BaseException:
+        files.recover(out_dir)      # stopped (Ctrl-C): nothing half-built stays behind
+        raise
+    return [results[slug] for slug in slugs]
+
+
+def _build_all(slugs: list[str], out_dir: Path, jobs: int, force: bool, share_assets: bool,
+               config_file: Path, progress: Callable[[BuildResult], None] | None) -> dict[str, BuildResult]:
+    fingerprints = _fingerprints(slugs, config_file, share_assets)
     results: dict[str, BuildResult] = {}
     todo: list[tuple[str, str | None]] = []
     for slug in slugs:
@@ -222,21 +223,20 @@ def build_many(slugs: list[str], out_dir: Path, jobs: int = 1, *, force: bool = 
 
     if jobs <= 1 or len(todo) <= 1:
         for item in todo:
-            collect(_build_batch([item], out_dir, Path(config_file), share_assets))
+            collect(_build_batch([item], out_dir, config_file, share_assets))
     else:
-        workers = min(jobs, len(todo))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_build_batch, batch, out_dir, Path(config_file), share_assets): batch
-                       for batch in _batches(todo, workers)}
+        with WorkerPool(min(jobs, len(todo))) as pool:
+            futures = pool.submit_all(_build_batch, [(batch, out_dir, config_file, share_assets)
+                                                     for batch in _batches(todo, pool.workers)])
             for future in as_completed(futures):
                 try:
                     collect(future.result())
                 except Exception as error:  # noqa: BLE001 — a worker died: report its schools
                     collect([BuildResult(slug, False, f"schools/{slug}.yml: the build worker failed: "
-                                         f"{type(error).__name__}: {error}") for slug, _ in futures[future]])
+                                         f"{type(error).__name__}: {error}") for slug, _ in futures[future][0]])
     if share_assets:
         remove_unused_shared(out_dir, fingerprints)
-    return [results[slug] for slug in slugs]
+    return results
 
 
 def remove_unused_shared(out_dir: Path, fingerprints: dict[str, str | None]) -> list[str]:
@@ -253,6 +253,7 @@ def remove_unused_shared(out_dir: Path, fingerprints: dict[str, str | None]) -> 
     with store_lock(out_dir, exclusive=True) as alone:
         if not alone:               # another build is writing here: its files may be new
             return []
+        _remove_stray_temporaries(store)
         used: set[str] = set()
         for site in out_dir.iterdir():
             if not site.is_dir() or site.name == SHARED_ASSETS or site.name.startswith("."):
@@ -266,6 +267,13 @@ def remove_unused_shared(out_dir: Path, fingerprints: dict[str, str | None]) -> 
         for name in unused:
             (out_dir / name).unlink()
     return unused
+
+
+def _remove_stray_temporaries(store: Path) -> None:
+    """Half-copied shared files of a killed build (no build is writing: the lock is ours)."""
+    for path in store.rglob(".*"):
+        if path.is_file() and path.name.startswith((".tmp-", files.STAGING_PREFIX)):
+            path.unlink(missing_ok=True)
 
 
 def site_bytes(site: Path) -> int:

@@ -78,4 +78,5 @@ def stored_fingerprint(site_dir: Path) -> tuple[str | None, list[str]]:
 
 def write_fingerprint(site_dir: Path, fingerprint: str, shared_assets: list[str]) -> None:
     text = "\n".join([fingerprint, *sorted(shared_assets)]) + "\n"
+    # Written into the staging folder, it is swapped in with the site, whole (files.building_dir).
     (Path(site_dir) / FINGERPRINT_FILE).write_text(text, encoding="ascii")

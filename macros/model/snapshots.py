@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from macros.errors import PolicyError, Problem
+from macros.files import atomic_write_text
 from macros.paths import DOCS_DIR
 from macros.model.model import Model
 
@@ -37,8 +38,7 @@ def write_snapshot(model: Model, folder: Path | None = None, force: bool = False
                                   "already exists; a published issue's snapshot should not change — raise "
                                   "the issue number in docs/model.yml for a new issue, or use --force"))
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(snapshot_data(model), indent=1) + "\n", encoding="utf-8")
-    return path
+    return atomic_write_text(path, json.dumps(snapshot_data(model), indent=1) + "\n")
 
 
 def read_snapshot(issue: int, folder: Path | None = None) -> dict[str, str] | None:

@@ -7,6 +7,7 @@ and column, the field in plain words, and what to write instead.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -27,7 +28,7 @@ SHARED_FOLDER = "shared-assets"
 
 def display_path(path: Path) -> str:
     """The file as the editor knows it: schools/westfield.yml, relative where we can."""
-    resolved = path.resolve()
+    resolved = Path(os.path.abspath(path))    # not resolve(): a link loop would raise
     for base in (PROJECT_DIR, Path.cwd()):
         try:
             return str(resolved.relative_to(base))
@@ -50,6 +51,9 @@ def school_path(slug: str, schools_dir: Path | None = None) -> Path:
     refuse_reserved_name(slug, f"schools/{slug}.yml")
     schools_dir = schools_dir or default_schools_dir()
     path = schools_dir / f"{slug}.yml"
+    if path.is_symlink() and not path.is_file():
+        raise PolicyError(Problem(display_path(path), "cannot read this file: it is a symbolic link that "
+                                  "leads nowhere or round in a loop; replace it with the school file itself"))
     if not path.is_file():
         known = sorted(p.stem for p in schools_dir.glob("*.yml"))
         hint = difflib.get_close_matches(slug, known, 1)

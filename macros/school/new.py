@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from macros.errors import PolicyError, Problem
+from macros.files import atomic_create_text
 from macros.school.loader import display_path, load_school, refuse_reserved_name
 from macros.model.model import Model, load_model
 from macros.paths import schools_dir
@@ -187,8 +188,7 @@ def create_school(new: NewSchool, folder: Path | None = None, interactive: bool 
             raise PolicyError([dataclasses.replace(p, file=file) for p in error.problems]) from None
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        with open(target, "x", encoding="utf-8") as out:
-            out.write(text)
+        atomic_create_text(target, text)
     except FileExistsError:
         raise PolicyError(Problem(file, "this school already exists; edit its file, or choose another name")) from None
     return target

@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+from macros.files import atomic_write_text
 from macros.paths import SCHOOLS_DIR
 from macros.model.model import Model, load_model
 from macros.model.passages import Passage
@@ -57,5 +58,4 @@ def schema_text(model: Model | None = None) -> str:
 
 
 def write_schema(path: Path = SCHEMA_PATH) -> Path:
-    path.write_text(schema_text(), encoding="utf-8")
-    return path
+    return atomic_write_text(path, schema_text())

@@ -118,6 +118,28 @@ def sites(seed_sites, published_pages) -> Sites:
         thread.join(5)
 
 
+@pytest.fixture
+def serve():
+    """Serve a folder over http for one test: `serve(folder)` gives its base URL."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        host, port = server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 # --- the browser -------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

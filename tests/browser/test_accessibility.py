@@ -3,7 +3,6 @@ things axe cannot see (heading order, skip link, visible focus, keyboard reach, 
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -229,27 +228,27 @@ def test_keyboard_reaches_search_and_menu_on_a_phone(sites, new_page):
     assert page.evaluate("document.getElementById('__drawer').checked"), "Enter did not open the menu"
 
 
-def test_keyboard_reaches_the_version_selector_of_a_published_site(sites, page):
+def test_keyboard_reaches_the_version_selector_of_a_published_site(tmp_path, serve, page):
     """A published site (built with the publishing config, as `policy publish` builds it) has
     mike's version selector, listing the versions.json beside the versions. Its pages, two
     folders down as a version is on the pages branch, use the shared assets at the root."""
     from macros.build.builder import build_school
     from macros.publish.publishing import _publish_config
 
-    slug = next(iter(sites.schools))
-    versioned = sites.root / "versioned"       # removed afterwards: other tests read sites.root
-    config = _publish_config(versioned / "unused", store=sites.root)
+    slug = "st-josephs"
+    root = tmp_path / "pages"
+    versioned = root / "versioned"
+    config = _publish_config(versioned / "unused", store=root)
     try:
         build_school(slug, versioned, config_file=config)
-        (versioned / "versions.json").write_text(
-            json.dumps([{"version": slug, "title": "2024-25", "aliases": ["latest"]}]), encoding="utf-8")
-        page.goto(f"{sites.base}versioned/{slug}/")
-        page.wait_for_selector(".md-version__current", state="attached")
-        assert page.inner_text(".md-version__current").startswith("2024-25")
-        # The selector is drawn by material's bundle, which the page loaded from there.
-        assert page.evaluate("[...document.scripts].some("
-                             "s => s.src.startsWith(location.origin + '/shared-assets/'))")
-        assert _tab_until(page, ".md-version__current, .md-version__link"), "Tab never reached the version selector"
     finally:
         config.unlink(missing_ok=True)
-        shutil.rmtree(versioned, ignore_errors=True)
+    (versioned / "versions.json").write_text(
+        json.dumps([{"version": slug, "title": "2024-25", "aliases": ["latest"]}]), encoding="utf-8")
+    page.goto(f"{serve(root)}versioned/{slug}/")
+    page.wait_for_selector(".md-version__current", state="attached")
+    assert page.inner_text(".md-version__current").startswith("2024-25")
+    # The selector is drawn by material's bundle, which the page loaded from there.
+    assert page.evaluate("[...document.scripts].some("
+                         "s => s.src.startsWith(location.origin + '/shared-assets/'))")
+    assert _tab_until(page, ".md-version__current, .md-version__link"), "Tab never reached the version selector"

@@ -1,0 +1,1 @@
+"""Building school sites: the batch builder, fingerprints for incremental builds, the landing page."""
