@@ -31,7 +31,8 @@ $(VENV)/.test-deps: $(BIN)/policy
 site: $(BIN)/policy
 	$(QUIET_PLATFORM) $(BIN)/policy build --out site
 
-# What the tests need from the system: a Chromium for the browser tests. tests/chromium.py
+# What the tests need from the system: a Chromium for the browser tests, npm for the pinned
+# checkers below, and Java for the Nu Html Checker (Debian's packages when missing). tests/chromium.py
 # looks where the tests look ($CHROMIUM, PATH, Debian's, macOS's Applications); only when it
 # finds none, and $CHROMIUM names none, is Debian's package installed (the linters come from
 # PyPI with the test extras).
@@ -41,6 +42,12 @@ system-deps: $(BIN)/policy
 	    $(BIN)/python tests/chromium.py; exit 1; fi; \
 	  echo "installing: chromium"; \
 	  $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
+	@missing=""; \
+	  command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	  command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	  if [ -n "$$missing" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    $(APT) update -qq && $(APT) install -y -qq $$missing >/dev/null; fi
 
 # The YAML language server VS Code's YAML extension runs, pinned, into .cache/, for the test
 # that the school schema completes passage names (tests/test_editor_schema.py). Without npm the
