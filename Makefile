@@ -14,7 +14,7 @@ APT    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 # section gives the same dates once, and says where else it is silenced.
 QUIET_PLATFORM := NO_MKDOCS_2_WARNING=1
 
-.PHONY: site test test-properdocs bench schema clean system-deps yaml-language-server
+.PHONY: site test test-properdocs bench schema clean system-deps yaml-language-server lighthouse
 
 $(BIN)/policy: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
@@ -31,7 +31,8 @@ $(VENV)/.test-deps: $(BIN)/policy
 site: $(BIN)/policy
 	$(QUIET_PLATFORM) $(BIN)/policy build --out site
 
-# What the tests need from the system: a Chromium for the browser tests. tests/chromium.py
+# What the tests need from the system: a Chromium for the browser tests, npm for the pinned
+# checkers below, and Java for the Nu Html Checker (Debian's packages when missing). tests/chromium.py
 # looks where the tests look ($CHROMIUM, PATH, Debian's, macOS's Applications); only when it
 # finds none, and $CHROMIUM names none, is Debian's package installed (the linters come from
 # PyPI with the test extras).
@@ -41,11 +42,28 @@ system-deps: $(BIN)/policy
 	    $(BIN)/python tests/chromium.py; exit 1; fi; \
 	  echo "installing: chromium"; \
 	  $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
+	@missing=""; \
+	  command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	  command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	  if [ -n "$$missing" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    $(APT) update -qq && $(APT) install -y -qq $$missing >/dev/null; fi
 
 # The YAML language server VS Code's YAML extension runs, pinned, into .cache/, for the test
 # that the school schema completes passage names (tests/test_editor_schema.py). Without npm the
 # test says so and is skipped.
 YAML_LS := .cache/yaml-language-server/node_modules/yaml-language-server/bin/yaml-language-server
+
+# The browser tests' checkers, from npm, pinned: axe-core (loaded into each page by
+# tests/browser) and the Nu Html Checker (vnu-jar, run on the machine's Java by
+# tests/test_html_valid.py). Installed once, when missing.
+AXE_VERSION := 4.14.1
+VNU_VERSION := 26.9.27
+NPM_CHECKERS := .cache/node/.installed-axe-$(AXE_VERSION)-vnu-$(VNU_VERSION)
+$(NPM_CHECKERS):
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to install axe-core and the Nu Html Checker for the tests (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm install --prefix .cache/node --no-audit --no-fund --silent axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION)
+	@touch $@
 
 yaml-language-server:
 	@if [ -x "$(YAML_LS)" ]; then :; \
@@ -53,7 +71,7 @@ yaml-language-server:
 	  npm install --prefix .cache/yaml-language-server --no-audit --no-fund --silent yaml-language-server@2.0.0; \
 	else echo "note: npm is not installed, so the editor completion test is skipped (apt-get install nodejs npm)"; fi
 
-test: $(VENV)/.test-deps system-deps yaml-language-server
+test: $(VENV)/.test-deps system-deps yaml-language-server $(NPM_CHECKERS)
 	$(QUIET_PLATFORM) $(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
@@ -66,12 +84,23 @@ $(PROPERDOCS_VENV)/.test-deps: pyproject.toml constraints.txt | $(BIN)/policy
 	  -e '.[test,properdocs]'
 	@touch $@
 
-test-properdocs: $(PROPERDOCS_VENV)/.test-deps system-deps yaml-language-server
+test-properdocs: $(PROPERDOCS_VENV)/.test-deps system-deps yaml-language-server $(NPM_CHECKERS)
 	$(QUIET_PLATFORM) $(PROPERDOCS_VENV)/bin/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 bench: $(VENV)/.test-deps system-deps
 	$(QUIET_PLATFORM) $(BIN)/python benchmarks/bench.py
+
+# Lighthouse (mobile) on the home, longest and print pages of a freshly built site, scored
+# against Debian's chromium. Not part of `make test`: it measures, it does not time a test.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE := .cache/lighthouse/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to install Lighthouse (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm install --prefix .cache/lighthouse --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: $(BIN)/policy system-deps $(LIGHTHOUSE)
+	$(QUIET_PLATFORM) $(BIN)/python benchmarks/lighthouse.py --lighthouse $(LIGHTHOUSE)
 
 schema: $(BIN)/policy
 	$(BIN)/policy schema

@@ -319,7 +319,19 @@ INTERRUPTED = "interrupted: stopped before the end; what was finished is in plac
 EXIT_INTERRUPTED = 130          # 128 + SIGINT, as shells report it
 
 
+def _redeliver_interrupt(unraisable) -> None:
+    """A Ctrl-C that lands inside a callback Python cannot raise from (an import lock's, a
+    finaliser's) would be printed as "Exception ignored" and lost: send it again, so it
+    reaches the code that is running and ends the command as any other Ctrl-C does."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        import threading     # from another thread, so it arrives once this callback has returned
+        threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+    else:
+        sys.__unraisablehook__(unraisable)
+
+
 def main(argv: list[str] | None = None) -> int:
+    sys.unraisablehook = _redeliver_interrupt
     try:
         return _run(argv)
     except KeyboardInterrupt:

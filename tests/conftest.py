@@ -10,8 +10,10 @@ import pytest
 from helpers import DATA, PRINT_VARIANT, Project
 from macros.build.builder import build_many
 from macros.build.landing import write_landing
+from macros.paths import MKDOCS_YML, PROJECT_DIR
 
 SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
+HOOKS = Path(__file__).parent / "hooks"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -64,3 +66,42 @@ def variant_site(tmp_path_factory) -> Path:
 def project(tmp_path) -> Project:
     """A copy of the project a test may edit, with `policy` and `mkdocs` run in it."""
     return Project.copy_to(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def published_pages(tmp_path_factory) -> Path:
+    """The pages publishing writes beside the versions, rendered as `policy publish` renders
+    them: the pages branch's landing page (index.html) and a school's history page
+    (st-josephs/index.html), for three published versions."""
+    import datetime as dt
+
+    from macros.publish.version_history import SchoolEntry, render_history, render_pages_landing
+    from version_records import ALL, V3
+
+    out = tmp_path_factory.mktemp("published")
+    today = dt.date(2026, 1, 15)
+    (out / "index.html").write_text(render_pages_landing(
+        [SchoolEntry("st-josephs", "St Joseph's School", V3)], V3.model, today), encoding="utf-8")
+    (out / "st-josephs").mkdir()
+    (out / "st-josephs" / "index.html").write_text(
+        render_history("St Joseph's School", ALL, today), encoding="utf-8")
+    return out
+
+
+@pytest.fixture
+def config_with_hook(tmp_path):
+    """mkdocs.yml with one more hooks file from tests/hooks/, in a copy of the project's
+    sources under tmp_path (mkdocs reads the config's paths from the config file's folder)."""
+    project = tmp_path / "project"
+    for folder in ("docs", "overrides"):
+        shutil.copytree(PROJECT_DIR / folder, project / folder)
+    shutil.copytree(HOOKS, project / "tests" / "hooks")
+    (project / "macros").symlink_to(PROJECT_DIR / "macros", target_is_directory=True)
+
+    def make(hook: str) -> Path:
+        text = MKDOCS_YML.read_text(encoding="utf-8") + f"\nhooks:\n  - tests/hooks/{hook}\n"
+        config = project / f"mkdocs-{Path(hook).stem}.yml"
+        config.write_text(text, encoding="utf-8")
+        return config
+
+    return make

@@ -21,12 +21,11 @@ from macros.build.builder import build_many, build_school, tree_digest
 from macros.mkdocs_glue.shared_assets import SHARED_ASSETS, shared_name
 from macros.build.fingerprints import FINGERPRINT_FILE
 from macros.build.landing import SUMMARY_FILE
-from macros.paths import MKDOCS_YML, PROJECT_DIR, SCHOOLS_DIR
+from macros.paths import PROJECT_DIR, SCHOOLS_DIR
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SEED = SCHOOLS_DIR / "st-josephs.yml"
 SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
-HOOKS = Path(__file__).parent / "hooks"
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -108,25 +107,6 @@ def test_seed_schools_are_the_same_with_and_without_the_build_caches(tmp_path):
         assert sorted(with_caches) == sorted(without), folder
         different = [name for name in with_caches if with_caches[name] != without[name]]
         assert not different, f"{folder}: differ without the caches: {different}"
-
-
-@pytest.fixture
-def config_with_hook(tmp_path):
-    """mkdocs.yml with one more hooks file from tests/hooks/, in a copy of the project's
-    sources under tmp_path (mkdocs reads the config's paths from the config file's folder)."""
-    project = tmp_path / "project"
-    for folder in ("docs", "overrides"):
-        shutil.copytree(PROJECT_DIR / folder, project / folder)
-    shutil.copytree(HOOKS, project / "tests" / "hooks")
-    (project / "macros").symlink_to(PROJECT_DIR / "macros", target_is_directory=True)
-
-    def make(hook: str) -> Path:
-        text = MKDOCS_YML.read_text(encoding="utf-8") + f"\nhooks:\n  - tests/hooks/{hook}\n"
-        config = project / f"mkdocs-{Path(hook).stem}.yml"
-        config.write_text(text, encoding="utf-8")
-        return config
-
-    return make
 
 
 def test_a_page_may_link_to_a_shared_asset(tmp_path, config_with_hook):

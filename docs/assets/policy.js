@@ -1,7 +1,18 @@
-/* Policy sites: small accessibility fixes to the theme's markup.
+/* Policy sites: small accessibility fixes to the theme's behaviour.
  *
- * On a phone (or zoomed in) the header's menu and search buttons are <label>s, which the
- * keyboard cannot reach: they become buttons that Tab reaches and Enter or Space presses.
+ * The header's menu and search buttons (overrides/partials/header.html) are buttons where
+ * material has labels, which the keyboard cannot reach. The menu button presses material's
+ * drawer checkbox, says whether the menu is open (aria-expanded), moves focus into the menu
+ * when it opens, and Esc closes the menu and puts focus back on the button. Focus leaving
+ * the open menu closes it (the page under it is covered).
+ *
+ * Search: the search button opens search and puts focus in the box, as material's label
+ * does. The box is out of the Tab order while the full-screen search of a narrow screen is
+ * closed (Tab reaching it would open search); with search open, Tab moves on to the results
+ * (material closes search on Tab, and leaves its results to the arrow keys) and leaving
+ * search closes it; Esc closes search and puts focus back on the search button (on a wide
+ * screen the box is the button: focus stays in it, and typing there opens search again).
+ * The count of results is a live region (overrides/partials/search.html).
  *
  * A table wider than the screen scrolls sideways inside material's wrapper; keyboard users
  * must be able to focus that wrapper to scroll it (WCAG 2.1.1; axe: scrollable-region-focusable).
@@ -25,27 +36,122 @@
       }
     });
   }
-  function keyboardButtons() {
-    var names = { __drawer: "Open the menu", __search: "Search" };
-    Object.keys(names).forEach(function (target) {
-      var label = document.querySelector('.md-header label.md-header__button[for="' + target + '"]');
-      if (!label || label.hasAttribute("tabindex")) return;
-      label.setAttribute("role", "button");
-      label.setAttribute("tabindex", "0");
-      label.setAttribute("aria-label", names[target]);
-      label.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") {
-          // material's own keyboard handler would press the label a second time
-          event.preventDefault();
-          event.stopPropagation();
-          label.click();
-        }
+  function shown(element) {
+    return element.getClientRects().length > 0 && getComputedStyle(element).visibility === "visible";
+  }
+  function firstFocusable(container) {
+    var candidates = container.querySelectorAll('a[href], button, input, [tabindex="0"]');
+    for (var i = 0; i < candidates.length; i++) {
+      if (shown(candidates[i])) return candidates[i];
+    }
+    return null;
+  }
+
+  // material's toggles lose autocomplete="off" (not allowed on a checkbox;
+  // macros/output_hooks.py), so a browser that restores form fields on Back could reopen the
+  // menu or search: they start closed, unless a ?q= link opened search.
+  function startClosed(toggle) {
+    if (toggle && toggle.checked) toggle.click();
+  }
+
+  function menu() {
+    var toggle = document.getElementById("__drawer");
+    var button = document.querySelector(".policy-menu-button");
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !button || !drawer) return;
+    startClosed(toggle);
+    button.addEventListener("click", function () { toggle.click(); });
+    toggle.addEventListener("change", function () {
+      button.setAttribute("aria-expanded", String(toggle.checked));
+      if (toggle.checked) {
+        var first = firstFocusable(drawer);
+        if (first) first.focus();
+      } else if (drawer.contains(document.activeElement)) {
+        button.focus();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.checked) toggle.click();
+    });
+    drawer.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;
+      if (toggle.checked && next && next !== button && !drawer.contains(next)) toggle.click();
+    });
+    // A section's sub-menu in the drawer has a title that goes back up a level: a label only
+    // the pointer reached. Tab reaches it; Enter presses it (material's handler for labels);
+    // focus then goes to the section's own entry in the menu it went back to.
+    drawer.querySelectorAll('.md-nav .md-nav .md-nav__title[for^="__nav"]').forEach(function (title) {
+      var section = document.getElementById(title.htmlFor);
+      var entry = document.getElementById(title.htmlFor + "_label");
+      title.setAttribute("tabindex", "0");
+      if (!section || !entry) return;
+      section.addEventListener("change", function () {
+        if (!section.checked && document.activeElement === title) entry.focus();
       });
     });
   }
-  keyboardButtons();
+
+  function search() {
+    var toggle = document.getElementById("__search");
+    var dialog = document.querySelector('[data-md-component="search"]');
+    var query = document.querySelector('[data-md-component="search-query"]');
+    var button = document.querySelector(".policy-search-button");
+    if (!toggle || !dialog || !query) return;
+    if (!/[?&]q=/.test(location.search)) startClosed(toggle);
+    if (button) {
+      button.addEventListener("click", function () {
+        if (!toggle.checked) toggle.click();
+        query.focus();
+      });
+    }
+    var wide = window.matchMedia("(min-width: 60em)");
+    function tabOrder() {
+      if (wide.matches || toggle.checked) query.removeAttribute("tabindex");
+      else query.setAttribute("tabindex", "-1");
+    }
+    tabOrder();
+    toggle.addEventListener("change", tabOrder);
+    wide.addEventListener("change", tabOrder);
+    window.addEventListener("keydown", function (event) {
+      if (!toggle.checked || !dialog.contains(document.activeElement)) return;
+      if (event.key === "Tab") {
+        event.stopPropagation();          // material would close search
+      } else if (event.key === "Escape") {
+        event.stopPropagation();
+        event.preventDefault();
+        if (button && shown(button)) {
+          toggle.click();
+          button.focus();
+        } else if (document.activeElement === query) {
+          toggle.click();
+        } else {
+          // material opens search when the box takes focus (a moment later): close after it
+          query.focus();
+          setTimeout(function () { if (toggle.checked) toggle.click(); }, 20);
+        }
+      }
+    }, true);
+    dialog.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;
+      if (toggle.checked && next && !dialog.contains(next)) toggle.click();
+    });
+    query.addEventListener("input", function () {
+      if (!toggle.checked) toggle.click();
+    });
+    // material writes the results out of the Tab order (tabindex="-1": arrow keys only).
+    var list = dialog.querySelector(".md-search-result__list");
+    if (list && window.MutationObserver) {
+      new MutationObserver(function () {
+        list.querySelectorAll('a[tabindex="-1"], summary[tabindex="-1"]').forEach(function (result) {
+          result.removeAttribute("tabindex");
+        });
+      }).observe(list, { childList: true, subtree: true });
+    }
+  }
+
+  menu();
+  search();
   if (typeof document$ !== "undefined") {
-    document$.subscribe(keyboardButtons);
     document$.subscribe(update);
   } else {
     document.addEventListener("DOMContentLoaded", update);

@@ -26,7 +26,8 @@
     box.appendChild(body);
     box.classList.add("admonition", "warning", "policy-review-notice--due");
   }
-  if (document.readyState === "loading") {
+  // Loaded right after the notice, so it is already there unless the script was moved.
+  if (document.readyState === "loading" && !document.querySelector("[data-next-review]")) {
     document.addEventListener("DOMContentLoaded", show);
   } else {
     show();

@@ -8,6 +8,7 @@ built one. Plain functions of text; the plugin calls them.
 - material's inline SVG icons that docs/assets/policy.css draws (`.pi-NAME`) become empty
   <svg class="pi-NAME"> (≈3 KB a page), the generator <meta> goes, and so does the logo
   links' aria-label, which repeats their title (an icon-only link is named by its title);
+  the drawer and search toggles lose autocomplete="off" (invalid HTML on a checkbox);
 - the search index is written as UTF-8 rather than with \\u escapes;
 - theme files a reader never needs are never copied into the site: source maps, the search
   languages other than English (material's worker has English built in), and the sitemap
@@ -48,6 +49,11 @@ _BETWEEN_TAGS = re.compile(r">\n<")
 # their text are not shown.
 _LABEL = re.compile(r'(<(span|div) class="(?:md-ellipsis|md-footer__direction)">)\n([^<\n]*)\n(</\2>)')
 
+# material's footer links read "Next" (or "Previous") and then the page's title, a block: the
+# line break between the two is the only space in the link's text, its name from content
+# ("Next Safeguarding", which must hold what is seen, WCAG 2.5.3), so it stays, as a space.
+_FOOTER_DIRECTION = re.compile(r'(<span class="md-footer__direction">[^<\n]*</span>)\n(?=<div class="md-ellipsis">)')
+
 # material's navigation links are flex containers, which show no whitespace between or around
 # their children (the title and the expand icon).
 _NAV_LINK = re.compile(r'(<a [^<>]*class="md-nav__link[ "][^<>]*>)\n(<span class="md-ellipsis">[^<]*</span>'
@@ -73,6 +79,7 @@ def _squeeze_text(text: str, labels: bool) -> str:
     # Functions, not r"\1" templates: Python 3.11 expands a template in Python code per match.
     if labels:      # material's markup (fences.py: one-line-labels)
         text = _LABEL.sub(lambda m: m[1] + m[3] + m[4], text)
+        text = _FOOTER_DIRECTION.sub(lambda m: m[1] + " ", text)
         text = _NAV_LINK.sub(_nav_link, text)
     text = _AFTER_BLOCK_TAG.sub(lambda m: m[1], text)
     return _BEFORE_BLOCK_TAG.sub("", text)
@@ -147,14 +154,22 @@ _GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n?')
 _LOGO_LABEL = re.compile(r'(<a [^<>]*\btitle="([^"<>]*)" class="md-(?:header|nav)__button md-logo") aria-label="\2"')
 
 
+# material's drawer and search toggles (base.html) are checkboxes with autocomplete="off",
+# which HTML does not allow on a checkbox (the Nu Html Checker's one error on every page).
+# It kept a browser from restoring them on Back; docs/assets/policy.js closes them at load.
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle" [^<>]*?) autocomplete="off"')
+
+
 def trim_page(html: str, swaps: dict[str, str]) -> str:
-    """Theme output a reader does not need: inline icons policy.css draws, the generator tag
-    and the logo's second label; then squeeze_html."""
+    """Theme output a reader does not need: inline icons policy.css draws, the generator tag,
+    the logo's second label and the toggles' autocomplete; then squeeze_html."""
     html = swap_icons(html, swaps)
     if _fence_holds("generator-tag"):
         html = _GENERATOR.sub("", html, count=1)
     if _fence_holds("logo-label"):
         html = _LOGO_LABEL.sub(lambda m: m[1], html)
+    if _fence_holds("toggle-autocomplete"):
+        html = _TOGGLE_AUTOCOMPLETE.sub(lambda m: m[1], html, count=2)
     return squeeze_html(html)
 
 

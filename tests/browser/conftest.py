@@ -5,31 +5,34 @@ it looks); Playwright never downloads a browser here. Every test in this folder 
 them, `pytest -m "not browser"` leaves them out).
 
 Visiting a page costs most of the suite's time, so the `audit` fixture visits every page of
-every school once and records what several tests check (axe in both palettes, headings,
-links, sideways scrolling, every request the browser made, script errors).
+every school (and the landing and history pages) once and records what several tests check:
+axe-core at several widths, in both palettes and in forced colours, a keyboard walk through
+every Tab stop at a phone's and a desktop's width, the theme icons' contrast, headings,
+links, sideways scrolling, every request the browser made, script errors.
+
+axe-core and the Nu Html Checker are the npm packages `make test` installs into .cache/node/
+(pinned in the Makefile); axe's own script is loaded into each page.
 """
 from __future__ import annotations
 
 import functools
 import http.server
 import json
-import os
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from chromium import NoChromium, find_chromium
 
+from page_audit import FOCUS_WALK_JS, Audit, run_audit, run_axe
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+NODE_MODULES = PROJECT_DIR / ".cache" / "node" / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-DESKTOP = {"width": 1280, "height": 900}
-NARROW_WIDTHS = (320, 640)   # 320 px = 1280 px at 400 % zoom; 640 px = 200 % zoom
-
 
 # --- built and served sites ------------------------------------------------------------
 
@@ -75,14 +78,21 @@ def pages_of(site: Path) -> list[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    published: Path | None = None      # served under /published/
+
     def log_message(self, *args):  # keep pytest's output readable
         pass
 
+    def translate_path(self, path):
+        if self.published and path.startswith("/published/"):
+            return str(self.published / unquote(urlsplit(path).path)[len("/published/"):])
+        return super().translate_path(path)
+
 
 @pytest.fixture(scope="session")
-def sites(seed_sites) -> Sites:
+def sites(seed_sites, published_pages) -> Sites:
     """The seed schools' sites and landing page (built once for the run, tests/conftest.py),
-    served over http."""
+    served over http; the pages branch's landing and history pages under /published/."""
     from macros.school.loader import load_school, school_path
     from macros.model.model import load_model
 
@@ -93,8 +103,9 @@ def sites(seed_sites) -> Sites:
     schools = {slug: School(slug, load_school(school_path(slug), model), pages_of(out / slug))
                for slug in slugs}
 
+    handler = type("Handler", (_QuietHandler,), {"published": published_pages})
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(out)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -175,13 +186,17 @@ def page(new_page):
 
 @pytest.fixture(scope="session")
 def axe_script() -> str:
-    from axe_playwright_python.base import AXE_SCRIPT
-    return AXE_SCRIPT
+    """axe-core's own axe.min.js from its npm package (`make test` installs it)."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"axe-core is not installed at {AXE_JS.relative_to(PROJECT_DIR)}: "
+                    "run `make test` (it installs the pinned axe-core with npm)")
+    return AXE_JS.read_text(encoding="utf-8")
 
 
-def run_axe(page, options: dict = AXE_OPTIONS) -> list[dict]:
-    """axe-core's violations on the page as it is now (axe must already be in the page)."""
-    return page.evaluate("(options) => axe.run(document, options).then(r => r.violations)", options)
+@pytest.fixture(scope="session")
+def focus_walk_script() -> str:
+    """focus_walk.js: __focusCheck() tells whether a reader can see where focus is."""
+    return FOCUS_WALK_JS.read_text(encoding="utf-8")
 
 
 def describe_violations(violations: list[dict]) -> str:
@@ -196,120 +211,20 @@ def describe_violations(violations: list[dict]) -> str:
 
 # --- one visit to every page -------------------------------------------------------------
 
-@dataclass
-class PageAudit:
-    slug: str
-    path: str
-    url: str
-    lang: str = ""
-    headings: list[tuple[int, str]] = field(default_factory=list)
-    axe: dict[str, list[dict]] = field(default_factory=dict)      # palette -> violations
-    palette_check: dict[str, str] = field(default_factory=dict)   # palette -> body background
-    overflow: dict[int, int] = field(default_factory=dict)        # width -> scrollWidth
-    unnamed_links: list[str] = field(default_factory=list)
-    placeholder_links: list[str] = field(default_factory=list)
-    skip_link: str | None = None
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Audit:
-    pages: list[PageAudit]
-    requests: list[str]
-    seconds: float
-
-
-_COLLECT = """() => {
-  const visible = (e) => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
-  const nameOf = (a) => {
-    const by = a.getAttribute('aria-labelledby');
-    if (by) return by.split(/\\s+/).map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
-    if (a.getAttribute('aria-label')) return a.getAttribute('aria-label').trim();
-    const text = (a.innerText || a.textContent || '').trim();
-    if (text) return text;
-    const img = a.querySelector('img[alt], svg[aria-label]');
-    if (img) return (img.getAttribute('alt') || img.getAttribute('aria-label') || '').trim();
-    return (a.getAttribute('title') || '').trim();
-  };
-  const links = [...document.querySelectorAll('a[href]')];
-  const skip = document.querySelector('a.md-skip');
-  return {
-    lang: document.documentElement.lang,
-    headings: [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
-      .filter(h => !h.closest('[hidden]'))
-      .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 80)]),
-    unnamed: links.filter(a => visible(a) && !nameOf(a)).map(a => a.outerHTML.slice(0, 160)),
-    placeholder: links.filter(a => ['#', '', 'javascript:void(0)'].includes(a.getAttribute('href')))
-      .map(a => a.outerHTML.slice(0, 160)),
-    skip: skip ? skip.getAttribute('href') : null,
-  };
-}"""
-
-_DARK = """() => {
-  const style = document.createElement('style');
-  style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
-  document.head.append(style);
-  document.body.setAttribute('data-md-color-scheme', 'slate');
-  return getComputedStyle(document.body).backgroundColor;
-}"""
-
-
 @pytest.fixture(scope="session")
 def audit(sites, browser, axe_script) -> Audit:
-    """Visit every page of every school once, at 1280 px, and record what the tests check.
-
-    On each page: axe (WCAG 2.0/2.1/2.2 A and AA) in the light palette, then in the dark
-    palette (slate, as material sets it for a reader whose system is in dark mode), the
-    headings, the page language, links without a name, the skip link, and the page's width
-    at 320 and 640 px. Every request the browser makes is recorded.
-    """
-    started = time.perf_counter()
-    context = browser.new_context(viewport=DESKTOP, color_scheme="light", locale="en-GB")
-    context.add_init_script(axe_script)
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    results = []
-    targets = [(slug, path, sites.url(slug, path)) for slug, path in sites.all_pages()]
-    targets.append(("", "", sites.base))        # the landing page listing the schools
-    try:
-        for slug, path, url in targets:
-            errors.clear()
-            record = PageAudit(slug, path, url)
-            response = page.goto(url, wait_until="load")
-            assert response and response.ok, f"{url}: HTTP {response and response.status}"
-            page.wait_for_function("typeof axe !== 'undefined'")
-            facts = page.evaluate(_COLLECT)
-            record.lang, record.skip_link = facts["lang"], facts["skip"]
-            record.headings = [tuple(h) for h in facts["headings"]]
-            record.unnamed_links, record.placeholder_links = facts["unnamed"], facts["placeholder"]
-            record.palette_check["light"] = page.evaluate("getComputedStyle(document.body).backgroundColor")
-            record.axe["light"] = run_axe(page)
-            if slug:                                 # the landing page has one palette per system
-                record.palette_check["dark"] = page.evaluate(_DARK)
-                record.axe["dark"] = run_axe(page)
-            for width in NARROW_WIDTHS:
-                page.set_viewport_size({"width": width, "height": 800})
-                record.overflow[width] = page.evaluate(
-                    "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            page.set_viewport_size(DESKTOP)
-            record.errors = list(errors)
-            results.append(record)
-    finally:
-        context.close()
-    return Audit(results, requests, time.perf_counter() - started)
+    """Every page visited once, and what the tests check on it (page_audit.py)."""
+    return run_audit(sites, browser, axe_script)
 
 
 def open_search(page) -> None:
-    """Focus the search box the way a reader does: click it (desktop) or press the button."""
-    box = page.locator("input.md-search__input")
-    if box.is_visible():
-        box.click()
+    """Focus the search box the way a reader does: press the search button (a narrow screen)
+    or click the box (a wide one, where there is no button)."""
+    button = page.locator("button.policy-search-button")
+    if button.is_visible():
+        button.click()
     else:
-        page.locator('label.md-header__button[for="__search"]').click()
+        page.locator("input.md-search__input").click()
     page.wait_for_function("document.activeElement && document.activeElement.matches('input.md-search__input')")
 
 
