@@ -114,7 +114,7 @@ def _cmd_serve(args) -> int:
     from macros.render.context import build_context
     from macros.school.loader import load_school, school_path
 
-    from macros.importing.names import SHOW_NAMES_VARIABLE
+    from macros.mkdocs_glue.editor_view import SHOW_NAMES_VARIABLE
 
     path = school_path(args.slug)
     model = load_model()
@@ -189,14 +189,14 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_passages(args) -> int:
-    from macros.importing.names import passage_listing
+    from macros.render.passage_names import passage_listing
     from macros.model.model import load_model
 
     print("\n".join(passage_listing(load_model(), args.section, args.find)))
     return EXIT_OK
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser() -> "argparse.ArgumentParser":
     import argparse
 
     from macros.render.wording import DEFAULT_GOVERNANCE, role_label

@@ -9,7 +9,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from macros import platform
-from macros.importing.names import SHOW_NAMES_VARIABLE
+from macros.mkdocs_glue.editor_view import SHOW_NAMES_VARIABLE
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ from macros import cli
 from macros.errors import PolicyError
 from macros.importing.extract import Facts, date_in, read_title_page, split_holder
 from macros.importing.importer import import_document, school_from_document
-from macros.importing.names import passage_listing
+from macros.render.passage_names import passage_listing
 from macros.importing.reading import Block, html_blocks, markdown_blocks, read_document
 from macros.importing.slots import Readings, pattern_of, read_slots
 from macros.importing.writing import scalar

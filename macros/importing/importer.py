@@ -10,9 +10,8 @@ file is never replaced without `force`. A file that still lacks what the documen
 from __future__ import annotations
 
 import re
-import tempfile
 from collections import Counter
-from dataclasses import dataclass, replace as dc_replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -21,7 +20,7 @@ from macros.errors import PolicyError, Problem
 from macros.files import atomic_write_text
 from macros.model.model import Model, load_model
 from macros.paths import schools_dir
-from macros.school.loader import display_path, load_school
+from macros.school.loader import display_path, problems_in_text
 from macros.school.schema import SLUG_RE, Choices, School
 from macros.importing.align import Alignment, align
 from macros.importing.departures import Departure, Departures, find_departures, first_words, text_of
@@ -77,7 +76,7 @@ def import_document(source: Path, slug: str | None = None, force: bool = False,
     text = school_file_text(data, departures.edits, source.name, model)
     report = ImportReport(source=str(source), target=file, facts=facts, departures=departures,
                           model_share=final.model_share, document_share=final.document_share,
-                          problems=_problems(text, target, model))
+                          problems=problems_in_text(text, target, model))
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(target, text)
     return ImportResult(target, text, report)
@@ -335,15 +334,3 @@ def _title_page(facts: Facts, departures: Departures) -> dict:
             page["note"] = after[0]
     page["rows"] = facts.title_rows
     return page
-
-
-def _problems(text: str, target: Path, model: Model) -> list[Problem]:
-    """What `policy check` would say about the file (it is written all the same, to be finished)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        draft = Path(scratch) / target.name
-        draft.write_text(text, encoding="utf-8")
-        try:
-            load_school(draft, model)
-        except PolicyError as error:
-            return [dc_replace(p, file=display_path(target)) for p in error.problems]
-    return []

@@ -11,7 +11,7 @@ import os
 import re
 
 from macros.errors import PolicyError
-from macros.importing.names import NAMES_STYLE, show_names
+from macros.mkdocs_glue.editor_view import NAMES_STYLE, show_names
 from macros.mkdocs_glue.plugin import policy_plugin
 from macros.mkdocs_glue.print_page import PRINT_PAGE
 from macros.mkdocs_glue.reporting import PolicyPluginError

@@ -75,10 +75,11 @@ def workspace(repo: Path):
     sweep(root)
     folder = root / f"run-{uuid.uuid4().hex[:12]}"
     lock = FileLock(str(folder) + ".lock", timeout=0)
-    with signals_held():
-        lock.acquire()       # first the lock, then the folder: a folder always has its lock
-        folder.mkdir()
     try:
+        # A signal held here arrives as the block ends: inside the `try`, so the clean-up runs.
+        with signals_held():
+            lock.acquire()       # first the lock, then the folder: a folder always has its lock
+            folder.mkdir()
         yield folder
     finally:
         with signals_held():

@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -116,3 +118,16 @@ def _validate_school(path: Path, model: Model) -> School:
     if problems:
         raise PolicyError(_in_file_order(problems))
     return school.with_source(file, source.positions)
+
+
+def problems_in_text(text: str, target: Path, model: Model) -> list[Problem]:
+    """What `policy check` would say of `text` once written to `target`, before it is written
+    (for `policy new` and `policy import`, which never leave a file they have not checked)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        draft = Path(scratch) / Path(target).name
+        draft.write_text(text, encoding="utf-8")
+        try:
+            load_school(draft, model)
+        except PolicyError as error:
+            return [replace(problem, file=display_path(Path(target))) for problem in error.problems]
+    return []

@@ -8,13 +8,12 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 from macros.errors import PolicyError, Problem
 from macros.files import atomic_create_text
-from macros.school.loader import display_path, load_school, refuse_reserved_name
+from macros.school.loader import display_path, problems_in_text, refuse_reserved_name
 from macros.model.model import Model, load_model
 from macros.paths import schools_dir
 from macros.school.schema import SLUG_RE
@@ -179,13 +178,9 @@ def create_school(new: NewSchool, folder: Path | None = None, interactive: bool 
         ask_missing(new, ask)
     model = load_model()
     text = school_file_text(new, model)
-    with tempfile.TemporaryDirectory() as scratch:
-        draft = Path(scratch) / target.name
-        draft.write_text(text, encoding="utf-8")
-        try:
-            load_school(draft, model)
-        except PolicyError as error:
-            raise PolicyError([dataclasses.replace(p, file=file) for p in error.problems]) from None
+    problems = problems_in_text(text, target, model)
+    if problems:
+        raise PolicyError([dataclasses.replace(p, file=file) for p in problems])
     folder.mkdir(parents=True, exist_ok=True)
     try:
         atomic_create_text(target, text)
