@@ -47,20 +47,25 @@ def agreement(imported: Path, hand_written: Path) -> dict[str, tuple[int, int, i
     return {g: (len(ours[g] & theirs[g]), len(ours[g] - theirs[g]), len(theirs[g] - ours[g])) for g in GROUPS}
 
 
-def measure(kind: str, work: Path) -> list[tuple[str, float, dict]]:
-    folder, site = work / f"schools-{kind}", work / f"site-{kind}"
-    folder.mkdir(parents=True, exist_ok=True)
-    import_seeds(kind, folder)
+
+def build_from(folder: Path, slugs: list[str], site: Path, **options) -> list[str]:
+    """Build `slugs` from the school files in `folder` into `site`; the failures, as lines."""
     previous = os.environ.get(SCHOOLS_DIR_VARIABLE)
     os.environ[SCHOOLS_DIR_VARIABLE] = str(folder)
     try:
-        results = build_many(IMPORTED, site, jobs=2, force=True)
+        results = build_many(slugs, site, jobs=2, **options)
     finally:
         if previous is None:
             os.environ.pop(SCHOOLS_DIR_VARIABLE, None)
         else:
             os.environ[SCHOOLS_DIR_VARIABLE] = previous
-    failed = [f"{r.slug}: {r.message}" for r in results if not r.ok]
+    return [f"{r.slug}: {r.message}" for r in results if not r.ok]
+
+def measure(kind: str, work: Path) -> list[tuple[str, float, dict]]:
+    folder, site = work / f"schools-{kind}", work / f"site-{kind}"
+    folder.mkdir(parents=True, exist_ok=True)
+    import_seeds(kind, folder)
+    failed = build_from(folder, IMPORTED, site, force=True)
     assert not failed, "\n".join(failed)
     return [(slug, ratio(print_words(site, slug), seed_words(slug)),
              agreement(folder / f"{slug}.yml", SCHOOLS_DIR / f"{slug}.yml")) for slug in IMPORTED]

@@ -6,14 +6,12 @@ are built together, once for the module.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from import_figures import IMPORTED, TARGETS, agreement, seed_document, table
+from import_figures import IMPORTED, TARGETS, agreement, build_from, seed_document, table
 from fidelity import print_words, ratio, seed_words
-from macros.build.builder import build_many
 from macros.importing.importer import import_document
 from macros.paths import SCHOOLS_DIR, SCHOOLS_DIR_VARIABLE
 from macros.render.check import check_schools
@@ -35,16 +33,7 @@ def imported(tmp_path_factory) -> tuple[Path, Path]:
     folder, site = work / "schools", work / "site"
     for kind, slug in CASES:
         import_document(seed_document(slug, kind), slug=imported_slug(kind, slug), folder=folder)
-    previous = os.environ.get(SCHOOLS_DIR_VARIABLE)
-    os.environ[SCHOOLS_DIR_VARIABLE] = str(folder)
-    try:
-        results = build_many([imported_slug(k, s) for k, s in CASES], site, jobs=2)
-    finally:
-        if previous is None:
-            os.environ.pop(SCHOOLS_DIR_VARIABLE, None)
-        else:
-            os.environ[SCHOOLS_DIR_VARIABLE] = previous
-    failed = [f"{r.slug}: {r.message}" for r in results if not r.ok]
+    failed = build_from(folder, [imported_slug(k, s) for k, s in CASES], site)
     assert not failed, "imported seed schools failed to build:\n" + "\n".join(failed)
     return folder, site
 

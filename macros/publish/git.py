@@ -79,17 +79,23 @@ def hash_files(repo: Path, paths: list[Path], scratch: Path) -> list[str]:
                                     f"--export-marks={marks}"], cwd=repo, stdin=subprocess.PIPE,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            for number, path in enumerate(paths, 1):
-                data = Path(path).read_bytes()
-                process.stdin.write(b"blob\nmark :%d\ndata %d\n" % (number, len(data)))
-                process.stdin.write(data)
-                process.stdin.write(b"\n")
-            process.stdin.write(b"done\n")
-            process.stdin.close()
-        except BrokenPipeError:
-            pass
-        error = process.stderr.read().decode("utf-8", "replace")
-        if process.wait() != 0:
+            try:
+                for number, path in enumerate(paths, 1):
+                    data = Path(path).read_bytes()
+                    process.stdin.write(b"blob\nmark :%d\ndata %d\n" % (number, len(data)))
+                    process.stdin.write(data)
+                    process.stdin.write(b"\n")
+                process.stdin.write(b"done\n")
+                process.stdin.close()
+            except BrokenPipeError:
+                pass
+            error = process.stderr.read().decode("utf-8", "replace")
+            code = process.wait()
+        except BaseException:       # a signal or an error here: git must not outlive us in scratch
+            process.kill()
+            process.wait()
+            raise
+        if code != 0:
             raise PolicyError(Problem("git", f"`git fast-import` failed: {error.strip()}"))
         ids = {}
         for line in marks.read_text(encoding="ascii").splitlines():

@@ -327,7 +327,7 @@ def render_markdown(diff: Differences) -> str:
            "Everything else is the model's own wording. Where a passage is reworded, the words the "
            "school took out are struck through and the words it put in are underlined.", ""]
     if diff.changed:
-        out += [f"!!! warning \"Model changed since the last review\"",
+        out += ["!!! warning \"Model changed since the last review\"",
                 f"    The model's text of {len(diff.changed)} passage(s) this policy adapts has changed "
                 f"since issue {school.model_reviewed}, which this policy was last reviewed against. "
                 "They are marked below.", ""]
