@@ -71,8 +71,14 @@ yaml-language-server:
 	  npm install --prefix .cache/yaml-language-server --no-audit --no-fund --silent yaml-language-server@2.0.0; \
 	else echo "note: npm is not installed, so the editor completion test is skipped (apt-get install nodejs npm)"; fi
 
+# The tests run on every core (pytest-xdist). A module, or a class, goes whole to one worker,
+# so its fixtures are set up once; each part of the browser audit is a class of its own
+# (tests/browser/test_every_page.py). TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+
 test: $(VENV)/.test-deps system-deps yaml-language-server $(NPM_CHECKERS)
-	$(QUIET_PLATFORM) $(BIN)/python -m pytest; rc=$$?; \
+	$(QUIET_PLATFORM) $(PYTEST); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 # ProperDocs in place of mkdocs: its own venv, the same pins plus properdocs (material and
@@ -85,7 +91,7 @@ $(PROPERDOCS_VENV)/.test-deps: pyproject.toml constraints.txt | $(BIN)/policy
 	@touch $@
 
 test-properdocs: $(PROPERDOCS_VENV)/.test-deps system-deps yaml-language-server $(NPM_CHECKERS)
-	$(QUIET_PLATFORM) $(PROPERDOCS_VENV)/bin/python -m pytest; rc=$$?; \
+	$(QUIET_PLATFORM) $(PROPERDOCS_VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadscope; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 bench: $(VENV)/.test-deps system-deps

@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
-from helpers import DATA, PRINT_VARIANT, Project
+from helpers import DATA, PRINT_VARIANT, SEED_SCHOOLS, Project
 from macros.build.builder import build_many
 from macros.build.landing import write_landing
 from macros.paths import MKDOCS_YML, PROJECT_DIR
 
-SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
 HOOKS = Path(__file__).parent / "hooks"
 
 
@@ -38,15 +38,37 @@ def pytest_sessionstart(session):
         set_hypothesis_home_dir(factory.mktemp("hypothesis"))
 
 
-@pytest.fixture(scope="session")
-def seed_sites(tmp_path_factory) -> Path:
-    """A site folder holding every seed school, built as `make site` builds it."""
-    out = tmp_path_factory.mktemp("site")
+def built_once_for_the_run(tmp_path_factory, name: str, build) -> Path:
+    """A folder that `build(folder)` fills, made once for the whole run. Under pytest-xdist
+    (`make test`) every worker sets up the session's fixtures itself: the first worker to
+    get here builds the folder while the others wait for it, then all of them read it. No
+    test writes into it."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent         # the run's folder, above the workers'
+    folder, built = shared / name, shared / f"{name}.built"
+    with FileLock(shared / f"{name}.lock"):
+        if not built.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            built.touch()
+    return folder
+
+
+def _build_seed_sites(out: Path) -> None:
     results = build_many(SEED_SCHOOLS, out, jobs=2)
     failed = [f"{r.slug}: {r.message}" for r in results if not r.ok]
     assert not failed, "seed schools failed to build:\n" + "\n".join(failed)
     write_landing(out)
-    return out
+
+
+@pytest.fixture(scope="session")
+def seed_sites(tmp_path_factory) -> Path:
+    """A site folder holding every seed school, built as `make site` builds it."""
+    return built_once_for_the_run(tmp_path_factory, "site", _build_seed_sites)
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from helpers import SEED_SCHOOLS
+
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
-SEEDS = {slug: f"{slug}.txt" for slug in ("st-josephs", "westfield", "hartsfield", "dacorum-esc")}
+SEEDS = {slug: f"{slug}.txt" for slug in SEED_SCHOOLS}
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 
 

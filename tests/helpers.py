@@ -14,6 +14,8 @@ import yaml
 
 from macros.paths import PROJECT_DIR
 
+# The schools in the project's schools/ folder, the seeds every build test builds.
+SEED_SCHOOLS = ("st-josephs", "westfield", "hartsfield", "dacorum-esc")
 FIXTURES = Path(__file__).parent / "schools"
 GOOD_TEXT = (FIXTURES / "good.yml").read_text(encoding="utf-8")
 GOOD = yaml.safe_load(GOOD_TEXT)

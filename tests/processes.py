@@ -11,10 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+from helpers import SEED_SCHOOLS
 from macros.paths import SCHOOLS_DIR
 
 POLICY = Path(sys.executable).with_name("policy")
-SEEDS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
+SEEDS = list(SEED_SCHOOLS)
 # What a killed run may leave beside a file or folder it was writing (and earlier builders' names).
 STAGING_MARKS = (".staging-", ".building-", ".old-", ".tmp-")
 

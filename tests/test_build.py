@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from markupsafe import escape
 
+from helpers import SEED_SCHOOLS
 from macros import platform
 from macros.mkdocs_glue import patches
 from macros.build.builder import build_many, build_school, tree_digest
@@ -25,7 +26,6 @@ from macros.paths import PROJECT_DIR, SCHOOLS_DIR
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 SEED = SCHOOLS_DIR / "st-josephs.yml"
-SEED_SCHOOLS = ["st-josephs", "westfield", "hartsfield", "dacorum-esc"]
 
 
 def _files(root: Path) -> dict[str, bytes]:

@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from fidelity import SEEDS
+from helpers import SEED_SCHOOLS
 from macros.model.model import load_model
-
-SEED_SCHOOLS = list(SEEDS)
 
 
 def html_files(site: Path) -> list[Path]:

@@ -12,12 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from macros.importing.expected import words
+from macros.model.plain_text import links_as_text, without_markup
 
 _TOKEN = re.compile(r"\{\{\s*(?P<expr>.*?)\s*\}\}|\{%-?\s*(?P<tag>.*?)\s*-?%\}")
-_ATTRS = re.compile(r"\{:[^}]*\}")
-_REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[[a-z0-9-]+\]")
-_INLINE_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\((?:[^()]|\([^)]*\))*\)")
-_MARKUP = re.compile(r"<[^>]+>|[*_`]+|^\s*(?:[-*+]|\d+\.)\s+|^#+\s+", re.M)
 
 
 @dataclass
@@ -28,22 +25,14 @@ class Pattern:
 
 
 def _literal(text: str) -> str:
-    tokens = words(_clean(text))
+    tokens = words(without_markup(text))
     return r"\W*" + r"\W+".join(re.escape(t) for t in tokens) + r"\W*" if tokens else r"\W*"
-
-
-def _clean(source: str) -> str:
-    text = _ATTRS.sub("", source)
-    text = _REFERENCE.sub(lambda m: m[1], text)
-    text = _INLINE_LINK.sub(lambda m: m[1], text)
-    text = _MARKUP.sub("", text)
-    return text.replace("[", "").replace("]", "")
 
 
 def pattern_of(source: str) -> Pattern | None:
     """The pattern for one passage's model source, or None when it has no placeholder."""
-    source = _INLINE_LINK.sub(lambda m: m[1], _REFERENCE.sub(lambda m: m[1], _ATTRS.sub("", source)))
-    if not _TOKEN.search(source) or not words(_clean(_TOKEN.sub(" ", source))):
+    source = links_as_text(source)
+    if not _TOKEN.search(source) or not words(without_markup(_TOKEN.sub(" ", source))):
         return None  # a bare placeholder (a heading that is only a name) would match anything
     pattern = Pattern(re.compile(""))
     parts: list[str] = []

@@ -7,13 +7,13 @@ what the pages show; local choices, title-page wording and document links are re
 """
 from __future__ import annotations
 
-import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from macros.model.model import Model
 from macros.model.passages import spans_in
+from macros.model.plain_text import plain_words
 from macros.render.account import EditAccount
 from macros.render.context import build_context, inline_text
 from macros.render.model_changes import ModelChange, change_note, model_changes
@@ -35,12 +35,6 @@ KINDS = {  # kind: heading on the page and in the terminal
 GOES_WITH_SHOWN = 12      # passages listed under an omitted heading before "and N more"
 FIRST_WORDS = 60          # characters of each passage that goes with an omitted heading
 TEXT_WIDTH = 64           # the terminal's text column; passage names are in a column after it
-_PLACEHOLDER = re.compile(r"\{\{\s*([^}]*?)\s*\}\}")
-_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
-_REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[[a-z0-9-]+\]")
-_INLINE_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\([^)]*\)")
-_ATTRS = re.compile(r"\{:[^}]*\}")
-_MARKUP = re.compile(r"<[^>]+>|[*_`]+|^\s*(?:[-*+]|\d+\.)\s+|^#+\s+", re.M)
 
 
 @dataclass
@@ -88,13 +82,7 @@ def words_of(school: School, model: Model) -> dict[str, str]:
 
 def plain(markdown: str, limit: int | None = None, words: dict[str, str] | None = None) -> str:
     """Model Markdown as plain words: placeholders filled (or …), no links, attributes or markup."""
-    text = _PLACEHOLDER.sub(lambda m: (words or {}).get(m[1], "…"), markdown)
-    text = _TAG.sub("", text)
-    text = _ATTRS.sub("", text)
-    text = _REFERENCE.sub(lambda m: m[1], text)
-    text = _INLINE_LINK.sub(lambda m: m[1], text)
-    text = _MARKUP.sub("", text).replace("[", "").replace("]", "")
-    text = " ".join(text.split())
+    text = plain_words(markdown, words)
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + " …"
     return text

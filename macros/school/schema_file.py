@@ -6,27 +6,22 @@ completes the names in `omit`, `add_after`, `replace` and `fill` and marks a nam
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from macros.files import atomic_write_text
 from macros.paths import SCHOOLS_DIR
 from macros.model.model import Model, load_model
 from macros.model.passages import Passage
+from macros.model.plain_text import plain_words
 from macros.school.schema import School
 
 SCHEMA_PATH = SCHOOLS_DIR / "schema.json"
 FIRST_WORDS = 12
-_TEMPLATE = re.compile(r"\{\{.*?\}\}")
-_TAG_OR_ATTRS = re.compile(r"\{%.*?%\}|\{#.*?#\}|\{:[^}]*\}")
-_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\](?:\[[a-z0-9-]+\]|\([^)]*\))")
-_MARKUP = re.compile(r"<[^>]+>|[*_`\[\]]+|^\s*(?:[-*+]|\d+\.)\s+|^#+\s+", re.M)
 
 
 def first_words(passage: Passage, count: int = FIRST_WORDS) -> str:
     """The first words of a passage's model text, placeholders shown as …, for editors."""
-    text = _LINK.sub(lambda m: m[1], _TAG_OR_ATTRS.sub("", _TEMPLATE.sub("…", passage.text)))
-    cut = " ".join(_MARKUP.sub("", text).split()).split(" ")
+    cut = plain_words(passage.text).split(" ")
     return " ".join(cut[:count]) + (" …" if len(cut) > count else "")
 
 

@@ -1,11 +1,13 @@
-"""Real-browser fixtures: every school built once, served on 127.0.0.1, one Chromium per session.
+"""Real-browser fixtures: every school built once, served on 127.0.0.1, one Chromium per
+test process (each pytest-xdist worker has its own).
 
 Chromium is $CHROMIUM, Debian's package or a macOS application (tests/chromium.py says where
 it looks); Playwright never downloads a browser here. Every test in this folder is marked `browser` (`pytest -m browser` selects
 them, `pytest -m "not browser"` leaves them out).
 
 Visiting a page costs most of the suite's time, so the `audit` fixture visits every page of
-every school (and the landing and history pages) once and records what several tests check:
+a school (or the landing and history pages) once for a class of tests (test_every_page.py)
+and records what they check:
 axe-core at several widths, in both palettes and in forced colours, a keyboard walk through
 every Tab stop at a phone's and a desktop's width, the theme icons' contrast, headings,
 links, sideways scrolling, every request the browser made, script errors.
@@ -55,9 +57,6 @@ class Sites:
 
     def url(self, slug: str, path: str = "") -> str:
         return urljoin(self.base, f"{slug}/{path}")
-
-    def all_pages(self) -> list[tuple[str, str]]:
-        return [(slug, path) for slug, school in self.schools.items() for path in school.pages]
 
 
 def pages_of(site: Path) -> list[str]:
@@ -211,10 +210,11 @@ def describe_violations(violations: list[dict]) -> str:
 
 # --- one visit to every page -------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def audit(sites, browser, axe_script) -> Audit:
-    """Every page visited once, and what the tests check on it (page_audit.py)."""
-    return run_audit(sites, browser, axe_script)
+@pytest.fixture(scope="class")
+def audit(request, sites, browser, axe_script) -> Audit:
+    """Every page of one part of the audit (a seed school, or the pages of no school: the
+    test class's `part`) visited once, and what the tests check on it (page_audit.py)."""
+    return run_audit(sites, browser, axe_script, request.cls.part)
 
 
 def open_search(page) -> None:

@@ -75,6 +75,7 @@ class PageAudit:
 
 @dataclass
 class Audit:
+    part: str                          # a school's slug, or NO_SCHOOL
     pages: list[PageAudit]
     requests: list[str]
     seconds: float
@@ -190,9 +191,24 @@ def _axe_runs(record: PageAudit, width: int) -> list[str]:
     return [name for name in MODES if (width, name) in plan]
 
 
-def run_audit(sites, browser, axe_script: str) -> Audit:
-    """Visit every page of every school once (and the landing page and the published landing
-    and history pages), and record what the tests check.
+# The audit comes in parts, a school's pages or the pages of no school, so that the parts
+# can run side by side (pytest-xdist sends each part to one worker: tests/browser/conftest.py).
+NO_SCHOOL = "pages of no school"
+
+
+def audit_targets(sites, part: str) -> list[PageAudit]:
+    """The pages one part of the audit visits: every page of the school `part`, or, for
+    NO_SCHOOL, the landing page and the published landing and history pages."""
+    if part != NO_SCHOOL:
+        return [PageAudit(part, path, sites.url(part, path)) for path in sites.schools[part].pages]
+    return [PageAudit("", "", sites.base, kind="landing")] + [
+        PageAudit("", path, f"{sites.base}published/{path}", kind="published")
+        for path in ("", "st-josephs/")]
+
+
+def run_audit(sites, browser, axe_script: str, part: str) -> Audit:
+    """Visit every page of one part of the audit once (a school's pages, or the landing page
+    and the published landing and history pages), and record what the tests check.
 
     On each page: the headings, the page language, links without a name, the skip link; at
     1280 and 375 px a keyboard walk through every Tab stop (forwards, and back where
@@ -217,12 +233,8 @@ def run_audit(sites, browser, axe_script: str) -> Audit:
     def timed(kind, started):
         timings[kind] += time.perf_counter() - started
 
-    targets = [PageAudit(slug, path, sites.url(slug, path)) for slug, path in sites.all_pages()]
-    targets.append(PageAudit("", "", sites.base, kind="landing"))
-    targets += [PageAudit("", path, f"{sites.base}published/{path}", kind="published")
-                for path in ("", "st-josephs/")]
     try:
-        for record in targets:
+        for record in audit_targets(sites, part):
             errors.clear()
             clock = time.perf_counter()
             page.set_viewport_size(DESKTOP)
@@ -262,4 +274,4 @@ def run_audit(sites, browser, axe_script: str) -> Audit:
         version = page.evaluate("axe.version")
     finally:
         context.close()
-    return Audit(results, requests, time.perf_counter() - started, version, timings, axe_plan, walk_keys)
+    return Audit(part, results, requests, time.perf_counter() - started, version, timings, axe_plan, walk_keys)

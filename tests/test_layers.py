@@ -1,0 +1,82 @@
+"""The package's layers (README, "How it is built"): data flows one way, YAML → school →
+page context → mkdocs → site → pages branch, and no module imports from a layer above its
+own, nor takes part in an import cycle. Imports inside functions count too."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from macros.paths import PROJECT_DIR
+
+PACKAGE = PROJECT_DIR / "macros"
+# Lowest first. A module may import from its own layer and the ones below it. `macros/__init__.py`
+# is the mkdocs-macros module named in mkdocs.yml: it hands mkdocs-macros the glue's hooks.
+LAYERS = [
+    {"errors", "files", "paths", "platform"},
+    {"model"},
+    {"school"},
+    {"render"},
+    {"mkdocs_glue", "importing"},
+    {"build"},
+    {"publish"},
+    {"cli", "__init__"},
+]
+LAYER_OF = {part: level for level, parts in enumerate(LAYERS) for part in parts}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PROJECT_DIR).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _part(module: str) -> str:
+    """The layer a module belongs to: its subpackage, or its own name at the top."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules that `path` imports; `from macros.render import context` imports
+    macros.render.context."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "macros":
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & modules
+            found |= submodules or {node.module}
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.split(".")[0] == "macros")
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    return {name: {target for target in _imports(path, set(modules)) if target in modules and target != name}
+            for name, path in modules.items()}
+
+
+def test_every_part_of_the_package_has_a_layer():
+    assert {_part(name) for name in _graph()} == set(LAYER_OF)
+
+
+def test_no_module_imports_from_a_layer_above_its_own():
+    upward = [f"{name} imports {target}" for name, targets in _graph().items() for target in targets
+              if LAYER_OF[_part(target)] > LAYER_OF[_part(name)]]
+    assert upward == []
+
+
+def test_no_module_takes_part_in_an_import_cycle():
+    graph, cycles, done = _graph(), [], set()
+
+    def visit(name: str, path: list[str]) -> None:
+        if name in path:
+            cycles.append(" → ".join(path[path.index(name):] + [name]))
+            return
+        if name in done:
+            return
+        for target in sorted(graph[name]):
+            visit(target, path + [name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    assert cycles == []
