@@ -84,10 +84,12 @@
   // hides as the page scrolls down).
   //
   // A fast walk records each stop as the key is released. A settled walk (the audit's second
-  // look at a walk that found a problem) leaves the recording to record(), which waits until
-  // the page has finished reacting to the move (material's sidebars and "Back to top" follow
-  // scrolling a frame or more later): what a reader sees once focus has moved.
-  const walk = { stops: [], done: false, first: null, seen: new Set(), wrapped: false, settled: false };
+  // look at a walk that found a problem) leaves the recording to record(), which, at each stop
+  // the fast walk found wrong, waits until the page has finished reacting to the move
+  // (material's sidebars and "Back to top" follow scrolling a frame or more later): what a
+  // reader sees once focus has moved. The other stops it records at once, as the fast walk did.
+  const walk = { stops: [], elements: [], done: false, first: null, seen: new Set(), wrapped: false,
+                 settled: false, suspects: new Set() };
   const record = () => {
     const el = document.activeElement;
     if (!el || el === document.body || el === document.documentElement) {
@@ -98,15 +100,24 @@
     if (!walk.first) walk.first = el;
     walk.seen.add(el);
     walk.stops.push(check(el));
+    walk.elements.push(el);
   };
   window.__focusWalk = {
+    // settled: the walk again, recorded by record(), settling where the last walk found a stop wrong.
     start(settled = false) {
-      walk.stops = []; walk.done = false; walk.first = null; walk.seen = new Set(); walk.wrapped = false;
-      walk.settled = settled;
+      walk.suspects = settled
+        ? new Set(walk.elements.filter((el, i) => walk.stops[i].invisible.length || walk.stops[i].covered.length))
+        : new Set();
+      walk.stops = []; walk.elements = []; walk.done = false; walk.first = null; walk.seen = new Set();
+      walk.wrapped = false; walk.settled = settled;
     },
     // Records once where focus is has stopped moving: the same box two looks running, two
     // frames and 150 ms apart (at most 20 looks; material follows scrolling on a timer too).
     async record() {
+      if (!walk.suspects.has(document.activeElement)) {
+        if (!walk.done) record();
+        return walk.done;
+      }
       const settle = () => new Promise((resolve) =>
         requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 150))));
       const box = () => {
