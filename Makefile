@@ -75,10 +75,10 @@ yaml-language-server:
 # so its fixtures are set up once; each part of the browser audit is a class of its own
 # (tests/browser/test_every_page.py). TEST_WORKERS=0 runs them in this one process.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+PYTEST_WORKERS := -n $(TEST_WORKERS) --dist loadscope
 
 test: $(VENV)/.test-deps system-deps yaml-language-server $(NPM_CHECKERS)
-	$(QUIET_PLATFORM) $(PYTEST); rc=$$?; \
+	$(QUIET_PLATFORM) $(BIN)/python -m pytest $(PYTEST_WORKERS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 # ProperDocs in place of mkdocs: its own venv, the same pins plus properdocs (material and
@@ -91,7 +91,7 @@ $(PROPERDOCS_VENV)/.test-deps: pyproject.toml constraints.txt | $(BIN)/policy
 	@touch $@
 
 test-properdocs: $(PROPERDOCS_VENV)/.test-deps system-deps yaml-language-server $(NPM_CHECKERS)
-	$(QUIET_PLATFORM) $(PROPERDOCS_VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadscope; rc=$$?; \
+	$(QUIET_PLATFORM) $(PROPERDOCS_VENV)/bin/python -m pytest $(PYTEST_WORKERS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$rc
 
 bench: $(VENV)/.test-deps system-deps

@@ -85,9 +85,10 @@
   //
   // A fast walk records each stop as the key is released. A settled walk (the audit's second
   // look at a walk that found a problem) leaves the recording to record(), which, at each stop
-  // the fast walk found wrong, waits until the page has finished reacting to the move
-  // (material's sidebars and "Back to top" follow scrolling a frame or more later): what a
-  // reader sees once focus has moved. The other stops it records at once, as the fast walk did.
+  // the fast walk found wrong or that looks wrong now, waits until the page has finished
+  // reacting to the move (material's sidebars and "Back to top" follow scrolling a frame or
+  // more later): what a reader sees once focus has moved. The other stops it records at once,
+  // as the fast walk did.
   const walk = { stops: [], elements: [], done: false, first: null, seen: new Set(), wrapped: false,
                  settled: false, suspects: new Set() };
   const record = () => {
@@ -114,7 +115,10 @@
     // Records once where focus is has stopped moving: the same box two looks running, two
     // frames and 150 ms apart (at most 20 looks; material follows scrolling on a timer too).
     async record() {
-      if (!walk.suspects.has(document.activeElement)) {
+      const el = document.activeElement;
+      const now = el && el !== document.body && el !== document.documentElement ? check(el) : null;
+      const looksWrong = now && (now.invisible.length || now.covered.length);
+      if (!walk.suspects.has(el) && !looksWrong) {
         if (!walk.done) record();
         return walk.done;
       }
