@@ -139,13 +139,15 @@ def _set_mode(page, name: str) -> dict:
     return shown
 
 
-def _walk(page, key: str) -> list[dict]:
+def _walk(page, key: str, at_least: int = 0) -> list[dict]:
     """Press `key` until focus is back where the walk began; every stop as focus_walk.js saw
     it. A stop that looks wrong the moment the key is released is looked at again once the
     page has settled: the walk is repeated a stop at a time, waiting at each stop that looked
-    wrong, and that walk is what is kept."""
+    wrong, and that walk is what is kept. So is a walk that found fewer than `at_least`
+    stops (the walk the other way at this width): on a busy machine, a stop recorded as the
+    key is released can be missed."""
     stops = _fast_walk(page, key)
-    if any(stop["invisible"] or stop["covered"] for stop in stops):
+    if len(stops) < at_least or any(stop["invisible"] or stop["covered"] for stop in stops):
         stops = _settled_walk(page, key)
     return stops
 
@@ -259,8 +261,10 @@ def run_audit(sites, browser, axe_script: str, part: str) -> Audit:
                 if width in WALK_WIDTHS:
                     _set_mode(page, "light")
                     clock = time.perf_counter()
+                    forward = 0
                     for key in walk_keys(record.kind, record.path, width):
-                        record.walks[f"{width} {key}"] = _walk(page, key)
+                        record.walks[f"{width} {key}"] = _walk(page, key, at_least=forward)
+                        forward = forward or len(record.walks[f"{width} {key}"])
                     timed("walk", clock)
                 for name in _axe_runs(record, width):
                     run = f"{width} {name}"
