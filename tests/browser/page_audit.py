@@ -139,15 +139,16 @@ def _set_mode(page, name: str) -> dict:
     return shown
 
 
-def _walk(page, key: str, at_least: int = 0) -> list[dict]:
+def _walk(page, key: str, expected: frozenset[str] = frozenset()) -> list[dict]:
     """Press `key` until focus is back where the walk began; every stop as focus_walk.js saw
     it. A stop that looks wrong the moment the key is released is looked at again once the
     page has settled: the walk is repeated a stop at a time, waiting at each stop that looked
-    wrong, and that walk is what is kept. So is a walk that found fewer than `at_least`
-    stops (the walk the other way at this width): on a busy machine, a stop recorded as the
+    wrong, and that walk is what is kept. So is a walk that missed a stop of `expected` (what
+    the walk the other way at this width found): on a busy machine, a stop recorded as the
     key is released can be missed."""
     stops = _fast_walk(page, key)
-    if len(stops) < at_least or any(stop["invisible"] or stop["covered"] for stop in stops):
+    missed = expected - {stop["what"] for stop in stops}
+    if missed or any(stop["invisible"] or stop["covered"] for stop in stops):
         stops = _settled_walk(page, key)
     return stops
 
@@ -261,10 +262,10 @@ def run_audit(sites, browser, axe_script: str, part: str) -> Audit:
                 if width in WALK_WIDTHS:
                     _set_mode(page, "light")
                     clock = time.perf_counter()
-                    forward = 0
+                    forward = frozenset()
                     for key in walk_keys(record.kind, record.path, width):
-                        record.walks[f"{width} {key}"] = _walk(page, key, at_least=forward)
-                        forward = forward or len(record.walks[f"{width} {key}"])
+                        record.walks[f"{width} {key}"] = _walk(page, key, expected=forward)
+                        forward = forward or frozenset(stop["what"] for stop in record.walks[f"{width} {key}"])
                     timed("walk", clock)
                 for name in _axe_runs(record, width):
                     run = f"{width} {name}"
