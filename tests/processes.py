@@ -15,12 +15,11 @@ from helpers import SEED_SCHOOLS
 from macros.paths import SCHOOLS_DIR
 
 POLICY = Path(sys.executable).with_name("policy")
-SEEDS = list(SEED_SCHOOLS)
 # What a killed run may leave beside a file or folder it was writing (and earlier builders' names).
 STAGING_MARKS = (".staging-", ".building-", ".old-", ".tmp-")
 
 
-def school_files(folder: Path, slugs=SEEDS, rename: str = "") -> Path:
+def school_files(folder: Path, slugs=SEED_SCHOOLS, rename: str = "") -> Path:
     """Copies of the seed schools in `folder`; `rename` is added to each school's name (to make
     a second version of every site)."""
     folder.mkdir(parents=True, exist_ok=True)

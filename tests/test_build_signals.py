@@ -18,7 +18,8 @@ from bs4 import BeautifulSoup
 from macros.build.builder import tree_digest
 from macros.build.fingerprints import stored_fingerprint
 from macros.cli import INTERRUPTED
-from processes import (SEEDS, children, run_policy, school_files, staging_left, start_policy, stop_group,
+from helpers import SEED_SCHOOLS
+from processes import (children, run_policy, school_files, staging_left, start_policy, stop_group,
                        wait_for, wait_until_gone)
 
 # Processes are watched through Linux's /proc; signals are POSIX.
@@ -30,20 +31,20 @@ CRASH_SEED = int(os.environ.get("POLICY_CRASH_SEED", str(random.SystemRandom().r
 
 
 def _digests(out: Path) -> dict[str, str | None]:
-    return {slug: tree_digest(out / slug) if (out / slug).is_dir() else None for slug in SEEDS}
+    return {slug: tree_digest(out / slug) if (out / slug).is_dir() else None for slug in SEED_SCHOOLS}
 
 
 def _inodes(out: Path) -> dict[str, int]:
-    return {slug: (out / slug).stat().st_ino for slug in SEEDS if (out / slug).exists()}
+    return {slug: (out / slug).stat().st_ino for slug in SEED_SCHOOLS if (out / slug).exists()}
 
 
 def _whole(out: Path) -> list[str]:
     """What is wrong with the sites in `out` as a reader would find them (nothing, we hope)."""
     wrong = []
     soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
-    if len(soup.select("main li a")) != len(SEEDS):
+    if len(soup.select("main li a")) != len(SEED_SCHOOLS):
         wrong.append("the landing page does not list every school")
-    for slug in SEEDS:
+    for slug in SEED_SCHOOLS:
         _, shared = stored_fingerprint(out / slug)
         if not (out / slug / "print" / "index.html").is_file():
             wrong.append(f"{slug} has no print page")
@@ -89,7 +90,7 @@ def two_versions(tmp_path_factory):
 
 
 def _use(version: tuple, schools: Path) -> None:
-    for slug in SEEDS:
+    for slug in SEED_SCHOOLS:
         (schools / f"{slug}.yml").write_bytes((version[0] / f"{slug}.yml").read_bytes())
 
 
@@ -106,7 +107,7 @@ def site(tmp_path, two_versions) -> tuple[Path, Path]:
 
 def _staging_appears(out: Path):
     """A site is being built: its folder is being written beside its place."""
-    return lambda: any(entry.name.startswith(tuple(f".staging-{slug}.new-" for slug in SEEDS)) and entry.is_dir()
+    return lambda: any(entry.name.startswith(tuple(f".staging-{slug}.new-" for slug in SEED_SCHOOLS)) and entry.is_dir()
                        for entry in os.scandir(out))
 
 
@@ -130,7 +131,7 @@ MOMENTS = {
     "while a site is being built": lambda out, before, process: _staging_appears(out),
     "once the first site is in place": lambda out, before, process: _sites_replaced(out, before, 1),
     "while the workers are stopped at the end":
-        lambda out, before, process: _sites_replaced(out, before, len(SEEDS)),
+        lambda out, before, process: _sites_replaced(out, before, len(SEED_SCHOOLS)),
 }
 
 
@@ -208,7 +209,7 @@ def test_killed_at_random_moments_no_site_is_ever_partial(site, two_versions):
     kills: dict[str, int] = {}
     for run_number in range(1, CRASH_RUNS + 1):
         label = f"run {run_number} (POLICY_CRASH_SEED={CRASH_SEED})"
-        target = two_versions["B" if current[SEEDS[0]] == two_versions["A"][1][SEEDS[0]] else "A"]
+        target = two_versions["B" if current[SEED_SCHOOLS[0]] == two_versions["A"][1][SEED_SCHOOLS[0]] else "A"]
         _use(target, schools)
         signal_number = chance.choice([signal.SIGKILL, signal.SIGTERM])
         whole_group = chance.random() < 0.3
@@ -241,4 +242,4 @@ def test_killed_at_random_moments_no_site_is_ever_partial(site, two_versions):
     if CRASH_RUNS % 5:                         # the last run was killed: finish now
         assert run_policy(BUILD, cwd=root, schools=schools).returncode == 0
     assert staging_left(out) == []
-    assert sorted(os.listdir(out)) == sorted([".policy-build.lock", "index.html", "shared-assets", *SEEDS])
+    assert sorted(os.listdir(out)) == sorted([".policy-build.lock", "index.html", "shared-assets", *SEED_SCHOOLS])
