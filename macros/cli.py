@@ -131,6 +131,7 @@ def _cmd_serve(args) -> int:
 def _cmd_publish(args) -> int:
     from macros.publish.command import run_publish
 
+    signal.signal(signal.SIGTERM, _terminate)
     return run_publish(args)
 
 
@@ -319,19 +320,32 @@ INTERRUPTED = "interrupted: stopped before the end; what was finished is in plac
 EXIT_INTERRUPTED = 130          # 128 + SIGINT, as shells report it
 
 
-def _redeliver_interrupt(unraisable) -> None:
-    """A Ctrl-C that lands inside a callback Python cannot raise from (an import lock's, a
-    finaliser's) would be printed as "Exception ignored" and lost: send it again, so it
-    reaches the code that is running and ends the command as any other Ctrl-C does."""
-    if isinstance(unraisable.exc_value, KeyboardInterrupt):
-        import threading     # from another thread, so it arrives once this callback has returned
-        threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
-    else:
+class Terminated(SystemExit):
+    """How SIGTERM (a cancelled CI job, `kill`) ends `policy publish`: as a Ctrl-C does,
+    through every clean-up, with the exit status shells give a SIGTERM."""
+
+    def __init__(self) -> None:
+        super().__init__(128 + signal.SIGTERM)
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
+def _redeliver_stop(unraisable) -> None:
+    """A Ctrl-C or SIGTERM that lands inside a callback Python cannot raise from (an import
+    lock's, a finaliser's) would be printed as "Exception ignored" and lost: send it again, so
+    it reaches the code that is running and ends the command as any other stop does."""
+    stopped_by = {KeyboardInterrupt: signal.SIGINT, Terminated: signal.SIGTERM}.get(unraisable.exc_type)
+    if stopped_by is None:
         sys.__unraisablehook__(unraisable)
+        return
+    import threading     # from another thread, so it arrives once this callback has returned
+    threading.Timer(0.05, os.kill, (os.getpid(), stopped_by)).start()
 
 
 def main(argv: list[str] | None = None) -> int:
-    sys.unraisablehook = _redeliver_interrupt
+    sys.unraisablehook = _redeliver_stop
     try:
         return _run(argv)
     except KeyboardInterrupt:

@@ -18,7 +18,6 @@ from bs4 import BeautifulSoup
 from macros.build.builder import tree_digest
 from macros.build.fingerprints import stored_fingerprint
 from macros.cli import INTERRUPTED
-from helpers import SEED_SCHOOLS
 from processes import (children, run_policy, school_files, staging_left, start_policy, stop_group,
                        wait_for, wait_until_gone)
 
@@ -26,25 +25,28 @@ from processes import (children, run_policy, school_files, staging_left, start_p
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="watches processes through /proc")
 
 BUILD = ["build", "--out", "out", "--jobs", "2"]
+# Three of the seed schools: more than the two workers, so one site is swapped in while
+# another is still being built, and every moment below comes in each run.
+SCHOOLS = ("st-josephs", "westfield", "dacorum-esc")
 CRASH_RUNS = int(os.environ.get("POLICY_CRASH_RUNS", "20"))
 CRASH_SEED = int(os.environ.get("POLICY_CRASH_SEED", str(random.SystemRandom().randrange(10**6))))
 
 
 def _digests(out: Path) -> dict[str, str | None]:
-    return {slug: tree_digest(out / slug) if (out / slug).is_dir() else None for slug in SEED_SCHOOLS}
+    return {slug: tree_digest(out / slug) if (out / slug).is_dir() else None for slug in SCHOOLS}
 
 
 def _inodes(out: Path) -> dict[str, int]:
-    return {slug: (out / slug).stat().st_ino for slug in SEED_SCHOOLS if (out / slug).exists()}
+    return {slug: (out / slug).stat().st_ino for slug in SCHOOLS if (out / slug).exists()}
 
 
 def _whole(out: Path) -> list[str]:
     """What is wrong with the sites in `out` as a reader would find them (nothing, we hope)."""
     wrong = []
     soup = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
-    if len(soup.select("main li a")) != len(SEED_SCHOOLS):
+    if len(soup.select("main li a")) != len(SCHOOLS):
         wrong.append("the landing page does not list every school")
-    for slug in SEED_SCHOOLS:
+    for slug in SCHOOLS:
         _, shared = stored_fingerprint(out / slug)
         if not (out / slug / "print" / "index.html").is_file():
             wrong.append(f"{slug} has no print page")
@@ -75,22 +77,22 @@ def _timed_build(root: Path, schools: Path) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory):
-    """The four seed schools as two versions (their names differ), each version's sites and
+    """The schools as two versions (their names differ), each version's sites and
     the timing of a build from one to the other."""
     root = tmp_path_factory.mktemp("versions")
     versions = {}
     for version, rename in (("A", ""), ("B", "(B)")):
-        schools = school_files(root / f"schools-{version}", rename=rename)
+        schools = school_files(root / f"schools-{version}", SCHOOLS, rename=rename)
         assert run_policy(BUILD, cwd=schools, schools=schools).returncode == 0
         versions[version] = (schools, _digests(schools / "out"))
     timing = root / "timing"
     shutil.copytree(versions["A"][0] / "out", timing / "out")
-    versions["timing"] = _timed_build(timing, school_files(timing / "schools", rename="(B)"))
+    versions["timing"] = _timed_build(timing, school_files(timing / "schools", SCHOOLS, rename="(B)"))
     return versions
 
 
 def _use(version: tuple, schools: Path) -> None:
-    for slug in SEED_SCHOOLS:
+    for slug in SCHOOLS:
         (schools / f"{slug}.yml").write_bytes((version[0] / f"{slug}.yml").read_bytes())
 
 
@@ -100,14 +102,14 @@ def site(tmp_path, two_versions) -> tuple[Path, Path]:
     tmp_path/schools."""
     shutil.copytree(two_versions["A"][0] / "out", tmp_path / "out", symlinks=True)
     assert _digests(tmp_path / "out") == two_versions["A"][1]
-    return tmp_path, school_files(tmp_path / "schools")
+    return tmp_path, school_files(tmp_path / "schools", SCHOOLS)
 
 
 # --- Ctrl-C ----------------------------------------------------------------------------
 
 def _staging_appears(out: Path):
     """A site is being built: its folder is being written beside its place."""
-    return lambda: any(entry.name.startswith(tuple(f".staging-{slug}.new-" for slug in SEED_SCHOOLS)) and entry.is_dir()
+    return lambda: any(entry.name.startswith(tuple(f".staging-{slug}.new-" for slug in SCHOOLS)) and entry.is_dir()
                        for entry in os.scandir(out))
 
 
@@ -131,7 +133,7 @@ MOMENTS = {
     "while a site is being built": lambda out, before, process: _staging_appears(out),
     "once the first site is in place": lambda out, before, process: _sites_replaced(out, before, 1),
     "while the workers are stopped at the end":
-        lambda out, before, process: _sites_replaced(out, before, len(SEED_SCHOOLS)),
+        lambda out, before, process: _sites_replaced(out, before, len(SCHOOLS)),
 }
 
 
@@ -209,7 +211,7 @@ def test_killed_at_random_moments_no_site_is_ever_partial(site, two_versions):
     kills: dict[str, int] = {}
     for run_number in range(1, CRASH_RUNS + 1):
         label = f"run {run_number} (POLICY_CRASH_SEED={CRASH_SEED})"
-        target = two_versions["B" if current[SEED_SCHOOLS[0]] == two_versions["A"][1][SEED_SCHOOLS[0]] else "A"]
+        target = two_versions["B" if current[SCHOOLS[0]] == two_versions["A"][1][SCHOOLS[0]] else "A"]
         _use(target, schools)
         signal_number = chance.choice([signal.SIGKILL, signal.SIGTERM])
         whole_group = chance.random() < 0.3
@@ -242,4 +244,4 @@ def test_killed_at_random_moments_no_site_is_ever_partial(site, two_versions):
     if CRASH_RUNS % 5:                         # the last run was killed: finish now
         assert run_policy(BUILD, cwd=root, schools=schools).returncode == 0
     assert staging_left(out) == []
-    assert sorted(os.listdir(out)) == sorted([".policy-build.lock", "index.html", "shared-assets", *SEED_SCHOOLS])
+    assert sorted(os.listdir(out)) == sorted([".policy-build.lock", "index.html", "shared-assets", *SCHOOLS])

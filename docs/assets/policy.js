@@ -17,6 +17,12 @@
  * A table wider than the screen scrolls sideways inside material's wrapper; keyboard users
  * must be able to focus that wrapper to scroll it (WCAG 2.1.1; axe: scrollable-region-focusable).
  * Only wrappers that actually scroll become focusable, and they are re-checked on resize.
+ *
+ * The contents in the sidebar follow the reading (material's toc.follow: a moment after the
+ * page scrolls, the sidebar scrolls to the heading being read). Keyboard focus on one of the
+ * sidebar's links stays in sight: the sidebar follows only as far as it can while the focused
+ * link is still shown whole (else Shift+Tab from the text into the contents could land on a
+ * link that is then scrolled away). macros/mkdocs_glue/fences.py ties this to material's script.
  */
 (function () {
   function label(wrap) {
@@ -149,8 +155,25 @@
     }
   }
 
+  function keepFocusInSight(wrap) {
+    var scrollTo = wrap.scrollTo;
+    wrap.scrollTo = function (options) {
+      var focused = document.activeElement;
+      if (options && typeof options.top === "number" && focused !== wrap && wrap.contains(focused) &&
+          focused.matches(":focus-visible")) {
+        var top = focused.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop;
+        var bottom = top + focused.getBoundingClientRect().height;
+        options = Object.assign({}, options, {
+          top: Math.min(Math.max(options.top, bottom - wrap.clientHeight), top)
+        });
+      }
+      return scrollTo.call(wrap, options);
+    };
+  }
+
   menu();
   search();
+  document.querySelectorAll(".md-sidebar__scrollwrap").forEach(keepFocusInSight);
   if (typeof document$ !== "undefined") {
     document$.subscribe(update);
   } else {

@@ -1,16 +1,17 @@
 """Fences around everything that relies on the internals of mkdocs, mkdocs-macros and material.
 
 One table (`FENCES`): each patch in patches.py, each of output_hooks.py's squeezing steps that
-reads material's markup, each upstream message reporting.py reads, and each material partial
-copied into overrides/, with the upstream code it replaces or depends on, the version it was
-written against, and a SHA-256 of that code as it was (a function's source, or a theme file's
-bytes; on ProperDocs, ProperDocs' own code for every mkdocs module).
+reads material's markup, each upstream message reporting.py reads, each material partial
+copied into overrides/, and material's script as docs/assets/policy.js relies on it; each with
+the upstream code it replaces or depends on, the version it was written against, and a SHA-256
+of that code as it was (a function's source, or a theme file's bytes; on ProperDocs,
+ProperDocs' own code for every mkdocs module).
 
 A fence holds when the installed package has the pinned version and the code has the recorded
 hash. Where one does not hold, what it guards is switched off (a patch is not installed, the
-squeezing step is skipped) or may fall behind (a copied partial, a message read), and a warning
-names it; tests/test_fences.py fails, so the new upstream code is read and the entry renewed
-(`python -m macros.mkdocs_glue.fences` prints the hashes as installed).
+squeezing step is skipped) or may fall behind (a copied partial, a message read, policy.js),
+and a warning names it; tests/test_fences.py fails, so the new upstream code is read and the
+entry renewed (`python -m macros.mkdocs_glue.fences` prints the hashes as installed).
 """
 from __future__ import annotations
 
@@ -31,14 +32,14 @@ from macros import platform
 PINNED = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "mkdocs-macros-plugin": "1.5.0", "Jinja2": "3.1.6",
           "properdocs": "1.6.7"}
 
-PATCH, SQUEEZE, OVERRIDE, REPORT = "patch", "squeeze", "override", "report"
+PATCH, SQUEEZE, OVERRIDE, REPORT, SCRIPT = "patch", "squeeze", "override", "report", "script"
 log = logging.getLogger("macros.fences")
 
 
 @dataclass(frozen=True)
 class Fence:
     name: str           # what is fenced: a patch, a squeezing step, an override
-    kind: str           # PATCH, SQUEEZE or OVERRIDE
+    kind: str           # PATCH, SQUEEZE, OVERRIDE, REPORT or SCRIPT
     distribution: str   # the package the upstream code is in (a key of PINNED)
     target: str         # "module:Qualified.name" (a function) or "package:path/in/package" (a file)
     why: str            # what the fenced code relies on
@@ -195,13 +196,15 @@ FENCES: tuple[Fence, ...] = (
     _F("overrides/main.html", OVERRIDE, "mkdocs-material", "material:templates/main.html",
        "takes the place of material's main.html, which only extends base.html",
        "9948b55a7bc979c35825df99baba9e6971fca4eb298dea3cdde61e990a2de5e0"),
-    _F("overrides/partials/header.html", OVERRIDE, "mkdocs-material",
-       "material:templates/partials/header.html",
-       "a copy whose menu and search toggles are real buttons with aria-expanded",
-       "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f"),
     _F("overrides/main.html", OVERRIDE, "mkdocs-material", "material:templates/base.html",
        "extends base.html and fills its hero and content blocks",
        "8536d352b0093623df9e0032894f321cbe264b15a9b48cdd962583772455dadb"),
+    # --- docs/assets/policy.js: what it relies on in material's script ------------------------
+    _F("docs/assets/policy.js", SCRIPT, "mkdocs-material",
+       "material:templates/assets/javascripts/bundle.a5f9d56c.min.js",
+       "toc.follow scrolls the sidebar with scrollTo on its scroll wrapper (keepFocusInSight), "
+       "and the drawer and search are checkboxes the script presses",
+       "b9a1ef14b5e91ad61fa8d7dd42e1f55e6af0ebd224bc8970dff0e7d7311b172f"),
 )
 
 
@@ -244,11 +247,12 @@ def broken(kind: str) -> dict[str, str]:
                 found[fence.name] = why
     for name, why in found.items():
         what = {PATCH: "patch", SQUEEZE: "squeezing step", OVERRIDE: "copied partial",
-                REPORT: "reading of upstream messages"}[kind]
+                REPORT: "reading of upstream messages", SCRIPT: "script"}[kind]
         consequence = {PATCH: "is not installed: builds take the plain, slower path",
                        SQUEEZE: "is skipped: pages are a little larger",
                        REPORT: "may no longer name a problem's file and line (mkdocs' words are shown)",
-                       OVERRIDE: "may have fallen behind the theme's own: compare and copy it again"}[kind]
+                       OVERRIDE: "may have fallen behind the theme's own: compare and copy it again",
+                       SCRIPT: "may no longer fit the theme's script: read it against the new one"}[kind]
         _warn(f"the {what} '{name}' {consequence} ({why})")
     return found
 

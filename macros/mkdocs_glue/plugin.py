@@ -145,6 +145,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self._configure(config, self.context)
         fences.broken(fences.OVERRIDE)      # warns once if a copied partial fell behind the theme
         fences.broken(fences.REPORT)        # … or if the messages it reads may read differently
+        fences.broken(fences.SCRIPT)        # … or if policy.js may no longer fit material's script
         return config
 
     @staticmethod

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import signal
 import sys
 from pathlib import Path
 
@@ -18,13 +17,7 @@ from macros.publish.retention import Retention
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
-def _stop(signum, frame) -> None:
-    """SIGTERM (a cancelled CI job, `kill`): leave as a Ctrl-C would, through every clean-up."""
-    raise SystemExit(128 + signum)
-
-
 def run_publish(args) -> int:
-    signal.signal(signal.SIGTERM, _stop)
     repo = Path(args.repo).resolve() if args.repo else PROJECT_DIR
     retention = Retention.parse(args.keep_full)
     if args.assemble is not None:

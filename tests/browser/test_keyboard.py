@@ -1,5 +1,6 @@
-"""The keyboard in the header's menu and search, and "Back to top": what a keyboard or screen
-reader user meets on a phone and on a desktop (docs/assets/policy.js, overrides/partials/)."""
+"""The keyboard in the header's menu and search, "Back to top" and the contents in the sidebar:
+what a keyboard or screen reader user meets on a phone and on a desktop (docs/assets/policy.js,
+overrides/partials/)."""
 from __future__ import annotations
 
 import pytest
@@ -199,6 +200,28 @@ def test_back_to_top_takes_focus_only_while_shown_and_never_covers_the_focus(sit
     assert shown, "Back to top never showed while walking up the page"
     bad = [s for s in stops if s and (s["invisible"] or s["covered"])]
     assert not bad, bad
+
+
+TOC_WRAP = ".md-sidebar--secondary .md-sidebar__scrollwrap"
+TOC_LINKS = ".md-sidebar--secondary a.md-nav__link"
+
+
+def test_the_contents_follow_the_reading_only_as_far_as_the_focused_link_stays_in_sight(sites, desktop):
+    """Material scrolls the contents in the sidebar to the heading being read a moment after
+    the page scrolls; with keyboard focus on one of their links, they stop where it still shows."""
+    desktop.goto(sites.url("westfield", "print/"))
+    desktop.wait_for_function("document.documentElement.classList.contains('js')")
+    desktop.keyboard.press("Tab")                       # the reader is using the keyboard
+    desktop.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    desktop.wait_for_function(f"document.querySelector('{TOC_WRAP}').scrollTop > 0")  # material followed
+    desktop.evaluate(f"[...document.querySelectorAll('{TOC_LINKS}')].pop().focus()")
+    assert desktop.evaluate("document.activeElement.matches(':focus-visible')")
+    scrolled_to_last = desktop.evaluate(f"document.querySelector('{TOC_WRAP}').scrollTop")
+    desktop.evaluate("document.querySelectorAll('.md-content h2')[2].scrollIntoView()")  # read near the top
+    desktop.wait_for_function(f"document.querySelector('{TOC_WRAP}').scrollTop < {scrolled_to_last}")
+    desktop.wait_for_timeout(1_000)                     # material follows 250 ms later, smoothly
+    assert _seen(desktop)["invisible"] == []
+    assert desktop.evaluate(f"document.querySelector('{TOC_WRAP}').scrollTop") < scrolled_to_last
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
