@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ from helpers import DATA, PRINT_VARIANT, SEED_SCHOOLS, Project
 from macros.build.builder import build_many
 from macros.build.landing import write_landing
 from macros.paths import MKDOCS_YML, PROJECT_DIR
+
+# Tests started in the background (`make test &`, nohup) inherit Ctrl-C ignored, and so would
+# every `policy` they start: the Ctrl-C tests need it as a terminal delivers it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 HOOKS = Path(__file__).parent / "hooks"
 
