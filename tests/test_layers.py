@@ -37,12 +37,18 @@ def _part(module: str) -> str:
 
 def _imports(path: Path, modules: set[str]) -> set[str]:
     """The package's modules that `path` imports; `from macros.render import context` imports
-    macros.render.context."""
+    macros.render.context, and so does `from ..render import context` in macros/build/."""
     found = set()
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "macros":
-            submodules = {f"{node.module}.{alias.name}" for alias in node.names} & modules
-            found |= submodules or {node.module}
+        if isinstance(node, ast.ImportFrom):
+            base = ".".join(package[:len(package) - node.level + 1] + ([node.module] if node.module else [])) \
+                if node.level else node.module
+            if base and base.split(".")[0] == "macros":
+                submodules = {f"{base}.{alias.name}" for alias in node.names} & modules
+                found |= submodules or {base}
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name.split(".")[0] == "macros")
     return found
