@@ -9,7 +9,9 @@ import signal
 import sys
 from pathlib import Path
 
-# Only what Python has loaded already is imported before `main` runs: a Ctrl-C while the rest
+from macros.stops import EXIT_TERMINATED, Terminated
+
+# Only what Python has loaded already (and macros/stops.py, which needs nothing more) is imported before `main` runs: a Ctrl-C while the rest
 # loads is then `main`'s to report.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -320,14 +322,6 @@ INTERRUPTED = "interrupted: stopped before the end; what was finished is in plac
 EXIT_INTERRUPTED = 130          # 128 + SIGINT, as shells report it
 
 
-class Terminated(SystemExit):
-    """How SIGTERM (a cancelled CI job, `kill`) ends `policy publish`: as a Ctrl-C does,
-    through every clean-up, with the exit status shells give a SIGTERM."""
-
-    def __init__(self) -> None:
-        super().__init__(128 + signal.SIGTERM)
-
-
 def _terminate(signum, frame) -> None:
     raise Terminated
 
@@ -341,7 +335,15 @@ def _redeliver_stop(unraisable) -> None:
         sys.__unraisablehook__(unraisable)
         return
     import threading     # from another thread, so it arrives once this callback has returned
-    threading.Timer(0.05, os.kill, (os.getpid(), stopped_by)).start()
+    resend = threading.Timer(0.05, _resend, (stopped_by,))
+    resend.daemon = True
+    resend.start()
+
+
+def _resend(signum: int) -> None:
+    """Send the stop again, unless the command is already on its way out (its handler gone)."""
+    if signal.getsignal(signum) not in (signal.SIG_IGN, signal.SIG_DFL):
+        os.kill(os.getpid(), signum)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -352,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)    # a second Ctrl-C while we exit: no traceback
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # … nor a second SIGTERM
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_TERMINATED
     except BrokenPipeError:     # `policy passages | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush
         return EXIT_OK

@@ -14,8 +14,9 @@ from macros.build.builder import build_many
 from macros.build.landing import write_landing
 from macros.paths import MKDOCS_YML, PROJECT_DIR
 
-# Tests started in the background (`make test &`, nohup) inherit Ctrl-C ignored, and so would
-# every `policy` they start: the Ctrl-C tests need it as a terminal delivers it.
+# Tests started as a background job of a script (`make test &` in a shell script) inherit
+# Ctrl-C ignored, and so would every `policy` they start: the Ctrl-C tests need it as a
+# terminal delivers it.
 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 

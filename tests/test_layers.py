@@ -12,7 +12,7 @@ PACKAGE = PROJECT_DIR / "macros"
 # Lowest first. A module may import from its own layer and the ones below it. `macros/__init__.py`
 # is the mkdocs-macros module named in mkdocs.yml: it hands mkdocs-macros the glue's hooks.
 LAYERS = [
-    {"errors", "files", "paths", "platform"},
+    {"errors", "files", "paths", "platform", "stops"},
     {"model"},
     {"school"},
     {"render"},

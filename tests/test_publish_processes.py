@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from macros.cli import INTERRUPTED
 from macros.publish.workspace import FOLDER, GRACE
 from pages_branch import (POLICY, SLUG, bare, clone, git, inconsistencies, policy_env,
                           project_files, versions, write_school)
@@ -135,6 +136,26 @@ def test_publishes_killed_at_random_moments_leave_the_branch_whole_and_a_rerun_r
     assert tips(remote, work)[0] == tips(remote, work)[1]
     assert list(scratch_root.iterdir()) == [] and list(temporary.iterdir()) == []
     assert every_commit_is_consistent(remote) == []
+
+
+def test_a_sigterm_while_a_site_is_built_stops_the_whole_publish(tmp_path):
+    """mkdocs runs inside the command (--jobs 1): the SIGTERM is not taken for that school's
+    failure, and the next school is not built and published as if nothing had happened."""
+    remote, schools = bare(tmp_path), tmp_path / "schools"
+    work = clone(tmp_path, "work", remote)
+    write_school(schools, "school-a", "2024-25", "November 2024", "Autumn 2025", "School A")
+    write_school(schools, "school-b", "2024-25", "November 2024", "Autumn 2025", "School B")
+    run = start(work, schools, "--all", tmp=tmp_path)
+    scratch = work / ".git" / FOLDER
+    deadline = time.monotonic() + 120
+    while not list(scratch.glob("run-*/sites/school-a/index.html")) and run.poll() is None:
+        assert time.monotonic() < deadline, "the run never started building"
+        time.sleep(0.01)
+    run.send_signal(signal.SIGTERM)
+    out, err = run.communicate(timeout=120)
+    assert (run.returncode, out, err) == (143, "", INTERRUPTED + "\n")
+    assert tips(remote, work) == (None, None)
+    assert list(scratch.glob("run-*")) == []
 
 
 def test_a_run_stopped_part_way_is_repaired_by_the_next_run(tmp_path):

@@ -159,15 +159,15 @@
     var scrollTo = wrap.scrollTo;
     wrap.scrollTo = function (options) {
       var focused = document.activeElement;
-      if (options && typeof options.top === "number" && focused !== wrap && wrap.contains(focused) &&
-          focused.matches(":focus-visible")) {
-        var top = focused.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop;
-        var bottom = top + focused.getBoundingClientRect().height;
-        options = Object.assign({}, options, {
-          top: Math.min(Math.max(options.top, bottom - wrap.clientHeight), top)
-        });
+      if (arguments.length !== 1 || !options || typeof options.top !== "number" || focused === wrap ||
+          !wrap.contains(focused) || !focused.matches(":focus-visible")) {
+        return scrollTo.apply(wrap, arguments);
       }
-      return scrollTo.call(wrap, options);
+      var top = focused.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop;
+      var bottom = top + focused.getBoundingClientRect().height;
+      return scrollTo.call(wrap, Object.assign({}, options, {
+        top: Math.min(Math.max(options.top, bottom - wrap.clientHeight), top)
+      }));
     };
   }
 

@@ -30,6 +30,7 @@ from typing import Callable, Iterable
 from macros import files, platform
 from macros.mkdocs_glue import patches
 from macros.errors import PolicyError, Problem
+from macros.stops import Terminated
 from macros.build.fingerprints import school_fingerprint, shared_fingerprint, stored_fingerprint, write_fingerprint
 from macros.build.landing import readable_school_file, write_summary
 from macros.build.workers import WorkerPool
@@ -79,6 +80,8 @@ def _run_mkdocs(slug: str, site_dir: Path, config_file: Path,
             config.plugins.on_shutdown()
     except PolicyPluginError as error:
         raise PolicyError(error.problems) from None
+    except Terminated:
+        raise                           # a SIGTERM, not this school's failure (macros/stops.py)
     except (MkDocsException, SystemExit) as error:
         problems = plugin.problems() if plugin is not None else []
         raise PolicyError(problems or [Problem(f"schools/{slug}.yml", f"the site did not build: {error}")]) from None

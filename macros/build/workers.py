@@ -35,6 +35,7 @@ def _exit_when_parent_gone(read_fd: int | None, parent: int) -> None:
 
 def _start_worker(read_fd: int | None, write_fd: int | None, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the command's handler (macros/stops.py)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if write_fd is not None:

@@ -217,11 +217,39 @@ def test_the_contents_follow_the_reading_only_as_far_as_the_focused_link_stays_i
     desktop.evaluate(f"[...document.querySelectorAll('{TOC_LINKS}')].pop().focus()")
     assert desktop.evaluate("document.activeElement.matches(':focus-visible')")
     scrolled_to_last = desktop.evaluate(f"document.querySelector('{TOC_WRAP}').scrollTop")
+    desktop.evaluate(ASKED_FOR)
     desktop.evaluate("document.querySelectorAll('.md-content h2')[2].scrollIntoView()")  # read near the top
-    desktop.wait_for_function(f"document.querySelector('{TOC_WRAP}').scrollTop < {scrolled_to_last}")
-    desktop.wait_for_timeout(1_000)                     # material follows 250 ms later, smoothly
+    desktop.wait_for_function("window.__hidingAsks > 0")       # material asked to hide the link
+    desktop.evaluate(SCROLLED)
     assert _seen(desktop)["invisible"] == []
     assert desktop.evaluate(f"document.querySelector('{TOC_WRAP}').scrollTop") < scrolled_to_last
+
+
+# Counts what material asks of the contents' scrolling: every request, and those for a
+# position that would hide the focused link.
+ASKED_FOR = f"""() => {{
+    const wrap = document.querySelector('{TOC_WRAP}'), scrollTo = wrap.scrollTo;
+    window.__asks = 0; window.__hidingAsks = 0;
+    wrap.scrollTo = function (options) {{
+        const link = document.activeElement.getBoundingClientRect(), box = wrap.getBoundingClientRect();
+        window.__asks += 1;
+        if (options.top + wrap.clientHeight < link.bottom - box.top + wrap.scrollTop) window.__hidingAsks += 1;
+        return scrollTo.apply(wrap, arguments);
+    }};
+}}"""
+# Resolves once material has stopped asking and the contents have not moved for 30 frames
+# running (half a second: material's last request comes 250 ms after the page stops).
+SCROLLED = f"""() => new Promise((resolve) => {{
+    const wrap = document.querySelector('{TOC_WRAP}');
+    let last = null, same = 0;
+    const look = () => {{
+        const now = wrap.scrollTop + "/" + window.__asks;
+        same = now === last ? same + 1 : 0;
+        last = now;
+        if (same >= 30) resolve(); else requestAnimationFrame(look);
+    }};
+    look();
+}})"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
