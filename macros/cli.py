@@ -11,8 +11,8 @@ from pathlib import Path
 
 from macros.stops import EXIT_TERMINATED, Terminated
 
-# Only what Python has loaded already (and macros/stops.py, which needs nothing more) is imported before `main` runs: a Ctrl-C while the rest
-# loads is then `main`'s to report.
+# Only what Python has loaded already (and macros/stops.py, which needs nothing more) is
+# imported before `main` runs: a Ctrl-C while the rest loads is then `main`'s to report.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -341,8 +341,15 @@ def _redeliver_stop(unraisable) -> None:
 
 
 def _resend(signum: int) -> None:
-    """Send the stop again, unless the command is already on its way out (its handler gone)."""
-    if signal.getsignal(signum) not in (signal.SIG_IGN, signal.SIG_DFL):
+    """Send the stop again, unless the command is already on its way out (its handler gone),
+    to the main thread: where it holds signals back (signals_held), it gets this one after."""
+    import threading
+
+    if signal.getsignal(signum) in (signal.SIG_IGN, signal.SIG_DFL):
+        return
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(threading.main_thread().ident, signum)
+    else:
         os.kill(os.getpid(), signum)
 
 

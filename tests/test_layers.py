@@ -35,17 +35,23 @@ def _part(module: str) -> str:
     return parts[1] if len(parts) > 1 else "__init__"
 
 
-def _imports(path: Path, modules: set[str]) -> set[str]:
-    """The package's modules that `path` imports; `from macros.render import context` imports
-    macros.render.context, and so does `from ..render import context` in macros/build/."""
+def _package_of(path: Path) -> str:
+    """The package a file's relative imports start from: its own, or itself for __init__.py."""
+    name = _module_name(path)
+    return name if path.name == "__init__.py" else name.rpartition(".")[0]
+
+
+def _imports(source: str, package: str, modules: set[str]) -> set[str]:
+    """The package's modules that `source` (a module of `package`) imports; `from macros.render
+    import context` imports macros.render.context, and so does `from ..render import context`
+    in macros/build/."""
     found = set()
-    package = _module_name(path).split(".")
-    if path.name != "__init__.py":
-        package = package[:-1]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
-            base = ".".join(package[:len(package) - node.level + 1] + ([node.module] if node.module else [])) \
-                if node.level else node.module
+            base = node.module
+            if node.level:
+                above = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(above + ([node.module] if node.module else []))
             if base and base.split(".")[0] == "macros":
                 submodules = {f"{base}.{alias.name}" for alias in node.names} & modules
                 found |= submodules or {base}
@@ -56,8 +62,16 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
 
 def _graph() -> dict[str, set[str]]:
     modules = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
-    return {name: {target for target in _imports(path, set(modules)) if target in modules and target != name}
+    return {name: {target for target in _imports(path.read_text(encoding="utf-8"), _package_of(path), set(modules))
+                   if target in modules and target != name}
             for name, path in modules.items()}
+
+
+def test_relative_imports_count_as_the_modules_they_name():
+    modules = {"macros.build.builder", "macros.build.landing", "macros.publish.git", "macros.errors"}
+    source = "from ..publish import git\nfrom . import builder\nfrom .. import errors\n"
+    assert _imports(source, "macros.build", modules) == {"macros.publish.git", "macros.build.builder",
+                                                        "macros.errors"}
 
 
 def test_every_part_of_the_package_has_a_layer():

@@ -138,19 +138,31 @@ def test_publishes_killed_at_random_moments_leave_the_branch_whole_and_a_rerun_r
     assert every_commit_is_consistent(remote) == []
 
 
-def test_a_sigterm_while_a_site_is_built_stops_the_whole_publish(tmp_path):
-    """mkdocs runs inside the command (--jobs 1): the SIGTERM is not taken for that school's
-    failure, and the next school is not built and published as if nothing had happened."""
+def _publish_two_schools(tmp_path: Path) -> tuple[Path, Path, Path, subprocess.Popen]:
+    """A new remote and checkout, schools a and b, and a `policy publish --all` started on them."""
     remote, schools = bare(tmp_path), tmp_path / "schools"
     work = clone(tmp_path, "work", remote)
     write_school(schools, "school-a", "2024-25", "November 2024", "Autumn 2025", "School A")
     write_school(schools, "school-b", "2024-25", "November 2024", "Autumn 2025", "School B")
-    run = start(work, schools, "--all", tmp=tmp_path)
+    return remote, work, schools, start(work, schools, "--all", tmp=tmp_path)
+
+
+def _once_building(work: Path, run: subprocess.Popen, slug: str = "*") -> Path:
+    """Waits until the run has written a page of the school `slug` (any school) in its scratch
+    folder; the scratch folders' root."""
     scratch = work / ".git" / FOLDER
     deadline = time.monotonic() + 120
-    while not list(scratch.glob("run-*/sites/school-a/index.html")) and run.poll() is None:
+    while not list(scratch.glob(f"run-*/sites/{slug}/index.html")) and run.poll() is None:
         assert time.monotonic() < deadline, "the run never started building"
         time.sleep(0.01)
+    return scratch
+
+
+def test_a_sigterm_while_a_site_is_built_stops_the_whole_publish(tmp_path):
+    """mkdocs runs inside the command (--jobs 1): the SIGTERM is not taken for that school's
+    failure, and the next school is not built and published as if nothing had happened."""
+    remote, work, schools, run = _publish_two_schools(tmp_path)
+    scratch = _once_building(work, run, "school-a")
     run.send_signal(signal.SIGTERM)
     out, err = run.communicate(timeout=120)
     assert (run.returncode, out, err) == (143, "", INTERRUPTED + "\n")
@@ -161,16 +173,8 @@ def test_a_sigterm_while_a_site_is_built_stops_the_whole_publish(tmp_path):
 def test_a_run_stopped_part_way_is_repaired_by_the_next_run(tmp_path):
     """Push 1 asks for schools a and b; its run is killed while building. Push 2 changes b
     and adds c; its run publishes what both pushes asked for."""
-    remote, schools = bare(tmp_path), tmp_path / "schools"
-    work = clone(tmp_path, "work", remote)
-    write_school(schools, "school-a", "2024-25", "November 2024", "Autumn 2025", "School A")
-    write_school(schools, "school-b", "2024-25", "November 2024", "Autumn 2025", "School B")
-    first = start(work, schools, "--all", tmp=tmp_path)
-    sites = work / ".git" / FOLDER
-    deadline = time.monotonic() + 120
-    while not list(sites.glob("run-*/sites/*/index.html")) and first.poll() is None:
-        assert time.monotonic() < deadline, "the first run never started building"
-        time.sleep(0.02)
+    remote, work, schools, first = _publish_two_schools(tmp_path)
+    _once_building(work, first)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=60)
     assert tips(remote, work) == (None, None), "the stopped run published something"

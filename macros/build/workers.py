@@ -85,8 +85,10 @@ class WorkerPool:
 
     def __exit__(self, kind, error, traceback) -> None:
         if kind is None:
-            self._pool.shutdown(wait=True)
-            self._close_pipe()
+            try:
+                self._pool.shutdown(wait=True)
+            finally:
+                self._close_pipe()    # also when a Ctrl-C stops the wait: idle workers exit
             return
         self._close_pipe()            # the workers exit now, mid-batch
         self._pool.shutdown(wait=True, cancel_futures=True)
